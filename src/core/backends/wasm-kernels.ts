@@ -1,0 +1,2 @@
+/** Placeholder until the wasm gradient kernels land: registers nothing yet. */
+export function registerWasmGradientKernels(): void {}

@@ -1,0 +1,46 @@
+/**
+ * One table of coded errors, shared by every layer. Input errors carry the field
+ * (a JSON path such as `z.shape`) and map to a 4xx status; only their messages
+ * are meant for clients verbatim.
+ */
+export const ERRORS = {
+  INVALID_JOB: { status: 422, message: 'the job is invalid' },
+  INVALID_TENSOR: { status: 422, message: 'a tensor is invalid' },
+  SHAPE_MISMATCH: { status: 422, message: 'a tensor does not have the shape the model expects' },
+  UNKNOWN_MODEL: { status: 404, message: 'no such model' },
+  MODEL_LOAD_FAILED: { status: 500, message: 'the model could not be loaded' },
+  BACKEND_UNAVAILABLE: { status: 500, message: 'the requested backend is not available' },
+  NUMERICAL_BLOWUP: { status: 422, message: 'the solve produced NaN or Inf' },
+  CANCELED: { status: 409, message: 'the job was canceled' },
+  MEMORY_BUDGET: { status: 422, message: 'the job does not fit the memory budget' },
+  INTERNAL: { status: 500, message: 'internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class CodedError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** JSON path of the offending field, when one is to blame. */
+  readonly field?: string;
+  /** Extra machine-readable facts, e.g. the solver step where a blow-up happened. */
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message?: string, opts: { field?: string; details?: Record<string, unknown> } = {}) {
+    super(message ?? ERRORS[code].message);
+    this.name = 'CodedError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.field = opts.field;
+    this.details = opts.details;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, field: this.field, ...this.details };
+  }
+}
+
+/** An input error naming the field and the reason. */
+export function invalid(field: string, reason: string, code: ErrorCode = 'INVALID_JOB'): CodedError {
+  return new CodedError(code, `${field}: ${reason}`, { field });
+}
