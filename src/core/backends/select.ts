@@ -31,14 +31,13 @@ async function initWasm(): Promise<boolean> {
   await import('@tensorflow/tfjs-backend-wasm');
   // The emscripten glue installs process-wide handlers that rethrow every uncaught
   // error together with its own minified source; the service handles its errors itself.
-  const before = {
-    uncaughtException: new Set(process.listeners('uncaughtException')),
-    unhandledRejection: new Set(process.listeners('unhandledRejection')),
-  };
+  const events = ['uncaughtException', 'unhandledRejection'];
+  const listeners = (event: string) => process.listeners(event as 'uncaughtException') as unknown[];
+  const before = new Map(events.map((e) => [e, new Set(listeners(e))]));
   const ok = await tf.setBackend('wasm');
-  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
-    for (const listener of process.listeners(event)) {
-      if (!before[event].has(listener)) process.removeListener(event, listener as never);
+  for (const event of events) {
+    for (const listener of listeners(event)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
     }
   }
   if (ok) registerWasmGradientKernels();
