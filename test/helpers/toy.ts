@@ -29,7 +29,7 @@ export function randn(seed: number, shape: number[], scale = 1): Tensor {
   return tf.tensor(gaussian(seed, shape.reduce((a, b) => a * b, 1), scale), shape);
 }
 
-/** eps = tanh(x W1 + z W2 + t w3 + b1) W4 + 0.3 x: nonlinear in x, z, t and the weights. */
+/** eps = tanh(x W1 + z W2 + t w3 + b1) W4: nonlinear in x, z, t and the weights. */
 export function mlpNetwork(d = 3, c = 2, hidden = 8, prediction: Prediction = 'epsilon', seed = 1): Network {
   const v = (name: string, shape: number[], scale: number, k: number) => ({ name, variable: tf.variable(randn(seed * 100 + k, shape, scale), true, `${name}_${seed}_${Math.random()}`) });
   const weights = [v('w1', [d, hidden], 0.6, 1), v('w2', [c, hidden], 0.6, 2), v('w3', [1, hidden], 0.8, 3), v('b1', [hidden], 0.2, 4), v('w4', [hidden, d], 0.5, 5)];
@@ -38,7 +38,7 @@ export function mlpNetwork(d = 3, c = 2, hidden = 8, prediction: Prediction = 'e
     manifest: { prediction, time_scale: 1, data_shape: [d], cond_shape: [c] },
     weights,
     call: (x, z, t) =>
-      tf.tidy(() => tf.add(tf.matMul(tf.tanh(tf.add(tf.addN([tf.matMul(x, w1), tf.matMul(z, w2), tf.matMul(t, w3)]), b1)), w4), tf.mul(x, 0.3))),
+      tf.tidy(() => tf.matMul(tf.tanh(tf.add(tf.addN([tf.matMul(x, w1), tf.matMul(z, w2), tf.matMul(t, w3)]), b1)), w4)),
   };
 }
 
