@@ -8,23 +8,13 @@
  * For float32 data of any meaningful size ε is below the rounding of |x_b|², so the
  * value is the textbook cosine similarity.
  */
-import { Type } from '@sinclair/typebox';
 import { tf } from '../tf.js';
 import { invalid } from '../../errors.js';
-import { elementCount, tensorSchema } from '../tensors/codec.js';
+import { elementCount } from '../tensors/codec.js';
+import { CosineLossSpecSchema } from './schema.js';
 import { checkInput, checkKeys, constantLike, type Loss, type LossImpl } from './common.js';
 
 export const COSINE_EPSILON = 1e-12;
-
-export const CosineLossSpecSchema = Type.Object(
-  {
-    type: Type.Literal('cosine', {
-      description: '1 - cosine similarity of x_0[b] and target[b] (each flattened), averaged over the batch',
-    }),
-    target: tensorSchema('The target x_0; its shape must equal the shape of x, whose first axis is the batch'),
-  },
-  { additionalProperties: false, description: 'Cosine distance to a target, per batch element' },
-);
 
 export const cosineLoss: LossImpl = {
   schema: CosineLossSpecSchema,

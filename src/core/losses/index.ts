@@ -1,35 +1,27 @@
 /**
  * The loss registry: the only losses a job can name. Adding one means writing its file
- * (schema + builder) and listing it here and, unless it is a combinator, in sum.ts.
+ * (builder), its schema in schema.ts, and listing it here and in LOSS_TYPES and, unless
+ * it is a combinator, in sum.ts. Processes that only validate jobs should import
+ * ./schema.js, which needs no TensorFlow.js.
  */
-import { Type, type Static } from '@sinclair/typebox';
-import { CosineLossSpecSchema, cosineLoss } from './cosine.js';
-import { LinearLossSpecSchema, linearLoss } from './linear.js';
-import { MseLossSpecSchema, mseLoss } from './mse.js';
-import { SumLossSpecSchema, sumLoss } from './sum.js';
+import { cosineLoss } from './cosine.js';
+import { linearLoss } from './linear.js';
+import { mseLoss } from './mse.js';
+import { sumLoss } from './sum.js';
 import { pickLoss, type Loss, type LossImpl } from './common.js';
+import type { LossType } from './schema.js';
 
 export type { Loss, LossImpl } from './common.js';
-export { COSINE_EPSILON, CosineLossSpecSchema } from './cosine.js';
-export { LinearLossSpecSchema } from './linear.js';
-export { MseLossSpecSchema } from './mse.js';
-export { MAX_SUM_TERMS, SumLossSpecSchema, TermLossSpecSchema } from './sum.js';
+export { COSINE_EPSILON } from './cosine.js';
+export { TERM_LOSSES } from './sum.js';
+export * from './schema.js';
 
-export const LOSSES = {
+export const LOSSES: Readonly<Record<LossType, LossImpl>> = {
   mse: mseLoss,
   linear: linearLoss,
   cosine: cosineLoss,
   sum: sumLoss,
-} as const satisfies Readonly<Record<string, LossImpl>>;
-
-export type LossName = keyof typeof LOSSES;
-export const LOSS_NAMES = Object.keys(LOSSES) as LossName[];
-
-export const LossSpecSchema = Type.Union(
-  [MseLossSpecSchema, LinearLossSpecSchema, CosineLossSpecSchema, SumLossSpecSchema],
-  { description: `A differentiable scalar function of x_0, chosen by "type": one of ${LOSS_NAMES.join(', ')}` },
-);
-export type LossSpec = Static<typeof LossSpecSchema>;
+};
 
 /**
  * Builds the loss `spec` (a LossSpec, schema-validated or not) describes for an x of

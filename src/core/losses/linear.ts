@@ -3,18 +3,9 @@
  * themselves, which makes it the natural probe for checking gradients through a solver
  * (and for computing vector-Jacobian products with a chosen cotangent).
  */
-import { Type } from '@sinclair/typebox';
 import { tf } from '../tf.js';
-import { tensorSchema } from '../tensors/codec.js';
+import { LinearLossSpecSchema } from './schema.js';
 import { checkInput, checkKeys, constantLike, type Loss, type LossImpl } from './common.js';
-
-export const LinearLossSpecSchema = Type.Object(
-  {
-    type: Type.Literal('linear', { description: 'Linear functional: sum of weights ⊙ x_0' }),
-    weights: tensorSchema('The weights, i.e. the gradient of the loss; its shape must equal the shape of x'),
-  },
-  { additionalProperties: false, description: 'Sum of weights times x_0, elementwise' },
-);
 
 export const linearLoss: LossImpl = {
   schema: LinearLossSpecSchema,

@@ -3,18 +3,9 @@
  * The mean (not the sum) keeps its scale independent of the batch and image size, so
  * weights in a sum of losses mean the same thing at any resolution.
  */
-import { Type } from '@sinclair/typebox';
 import { tf } from '../tf.js';
-import { tensorSchema } from '../tensors/codec.js';
+import { MseLossSpecSchema } from './schema.js';
 import { checkInput, checkKeys, constantLike, type Loss, type LossImpl } from './common.js';
-
-export const MseLossSpecSchema = Type.Object(
-  {
-    type: Type.Literal('mse', { description: 'Mean squared error: mean of (x_0 - target)² over all elements' }),
-    target: tensorSchema('The target x_0; its shape must equal the shape of x'),
-  },
-  { additionalProperties: false, description: 'Mean squared error against a target' },
-);
 
 export const mseLoss: LossImpl = {
   schema: MseLossSpecSchema,

@@ -3,15 +3,13 @@
  * schema non-recursive (friendlier to validators and OpenAPI tooling) and costs nothing,
  * since nested weighted sums flatten into one.
  */
-import { Type } from '@sinclair/typebox';
 import { tf } from '../tf.js';
 import { invalid } from '../../errors.js';
 import { checkKeys, isRecord, pickLoss, type Loss, type LossImpl } from './common.js';
-import { CosineLossSpecSchema, cosineLoss } from './cosine.js';
-import { LinearLossSpecSchema, linearLoss } from './linear.js';
-import { MseLossSpecSchema, mseLoss } from './mse.js';
-
-export const MAX_SUM_TERMS = 16;
+import { cosineLoss } from './cosine.js';
+import { linearLoss } from './linear.js';
+import { mseLoss } from './mse.js';
+import { MAX_SUM_TERMS, SumLossSpecSchema } from './schema.js';
 
 /** The losses a sum may combine, by name. */
 export const TERM_LOSSES: Readonly<Record<string, LossImpl>> = {
@@ -19,27 +17,6 @@ export const TERM_LOSSES: Readonly<Record<string, LossImpl>> = {
   linear: linearLoss,
   cosine: cosineLoss,
 };
-
-export const TermLossSpecSchema = Type.Union([MseLossSpecSchema, LinearLossSpecSchema, CosineLossSpecSchema], {
-  description: 'A loss that is not itself a sum',
-});
-
-export const SumLossSpecSchema = Type.Object(
-  {
-    type: Type.Literal('sum', { description: 'Weighted sum of simple losses' }),
-    terms: Type.Array(
-      Type.Object(
-        {
-          weight: Type.Number({ description: 'Finite factor this term is multiplied by (may be negative)' }),
-          loss: TermLossSpecSchema,
-        },
-        { additionalProperties: false, description: 'One weighted term' },
-      ),
-      { minItems: 1, maxItems: MAX_SUM_TERMS, description: `1 to ${MAX_SUM_TERMS} weighted terms` },
-    ),
-  },
-  { additionalProperties: false, description: 'Sum over terms of weight × loss' },
-);
 
 interface Term {
   weight: number;

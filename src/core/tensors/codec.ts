@@ -2,21 +2,74 @@
  * The tensor wire format of jobs and results: `{ shape, data }` or
  * `{ shape, dtype: "float32", b64 }`. Decoding trusts nothing (callers may skip schema
  * validation, e.g. the CLI), and every refusal names the exact sub-field, because these
- * messages go to clients verbatim. This module is the entry point of the tensors folder.
+ * messages go to clients verbatim. Also the host side: shape checks and the tf bridge.
+ * This module is the entry point of the tensors folder.
  */
-import { invalid, type CodedError } from '../../errors.js';
+import { tf } from '../tf.js';
+import { CodedError, invalid } from '../../errors.js';
 import { decodeFloat32Base64, encodeFloat32Base64, firstNonFinite } from './base64.js';
-import { elementCount, expectShape, formatShape } from './host.js';
 import { DEFAULT_MAX_ELEMENTS, DTYPES, MAX_DIMS, type HostTensor, type TensorEncoding, type WireTensor } from './schema.js';
 
 export * from './schema.js';
-export { elementCount, expectShape, formatShape, hostFromTf, sameShape, toTf } from './host.js';
 
 export interface DecodeOptions {
   /** Refuse tensors with more elements than this (default DEFAULT_MAX_ELEMENTS). */
   maxElements?: number;
   /** When given, the shape is checked before the payload is decoded (SHAPE_MISMATCH). */
   shape?: readonly number[];
+}
+
+/** Number of elements of a shape; 1 for a scalar's empty shape. */
+export function elementCount(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** `[2,3]`: the form every shape appears in within error messages. */
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Throws SHAPE_MISMATCH on `field.shape` unless `host` has exactly the `expected` shape. */
+export function expectShape(host: { shape: readonly number[] }, expected: readonly number[], field: string): void {
+  if (!sameShape(host.shape, expected)) {
+    throw invalid(
+      `${field}.shape`,
+      `expected ${formatShape(expected)} but got ${formatShape(host.shape)}`,
+      'SHAPE_MISMATCH',
+    );
+  }
+}
+
+// The bridge copies in both directions because the cpu backend stores (and hands back)
+// the very typed array it was given; sharing it would let a later write change a live tensor.
+
+/**
+ * Reads a tensor back to the host as float32. Integer and boolean tensors are widened
+ * (int32 beyond 2^24 rounds, as any float32 would); other dtypes have no float meaning.
+ */
+export async function hostFromTf(t: tf.Tensor): Promise<HostTensor> {
+  if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') {
+    throw new CodedError('INTERNAL', `cannot read a ${t.dtype} tensor as float32`);
+  }
+  const data = await t.data();
+  return { shape: [...t.shape], values: new Float32Array(data as Float32Array | Int32Array | Uint8Array) };
+}
+
+/** A new float32 tensor holding a copy of `host`; the caller owns (and disposes) it. */
+export function toTf(host: HostTensor): tf.Tensor {
+  if (host.values.length !== elementCount(host.shape)) {
+    throw new CodedError(
+      'INTERNAL',
+      `host tensor has ${host.values.length} values but shape ${formatShape(host.shape)} needs ${elementCount(host.shape)}`,
+    );
+  }
+  return tf.tensor(host.values.slice(), [...host.shape], 'float32');
 }
 
 const KEYS = new Set(['shape', 'data', 'dtype', 'b64']);
