@@ -3,7 +3,10 @@
  * prediction D = (x - sigma eps) / alpha:
  *   x_k = (sigma_k / sigma_{k-1}) x_{k-1} - alpha_k (e^{-h} - 1) D,
  *   D = (1 + 1/(2r)) D_{k-1} - 1/(2r) D_{k-2},  r = h_{k-1} / h_k,
- * and D = D_{k-1} (first order) when there is no history. It carries D_{k-1} forward.
+ * and D = D_{k-1} (first order) when there is no history. It carries D_{k-1} forward,
+ * across z pieces too, as samplers with prompt schedules do: where z jumps, the
+ * extrapolation sees the jump and that step is first order. The discrete gradient is
+ * exact for this method whatever z does.
  */
 import { tf } from '../tf.js';
 import type { Solver } from './solver.js';
