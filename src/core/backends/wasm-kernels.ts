@@ -5,8 +5,19 @@
  */
 import { tf } from '../tf.js';
 import { conv2DBackpropFilterConfig } from './wasm-kernels/conv2d-backprop-filter.js';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './wasm-kernels/depthwise-backprop-filter.js';
+import { depthwiseConv2dNativeBackpropInputConfig } from './wasm-kernels/depthwise-backprop-input.js';
+import { unsortedSegmentSumConfig } from './wasm-kernels/unsorted-segment-sum.js';
 
-const KERNELS: readonly tf.KernelConfig[] = [conv2DBackpropFilterConfig];
+const KERNELS: readonly tf.KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  unsortedSegmentSumConfig,
+];
+
+/** Names of the kernels this module provides, for diagnostics and tests. */
+export const WASM_GRADIENT_KERNELS: readonly string[] = KERNELS.map((k) => k.kernelName);
 
 export function registerWasmGradientKernels(): void {
   for (const config of KERNELS) {

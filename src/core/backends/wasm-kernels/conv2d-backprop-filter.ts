@@ -13,7 +13,7 @@
  *   conv2d(x', dy') : [ci, fh, fw, co]  ->  transposed to [fh, fw, ci, co].
  */
 import { tf } from '../../tf.js';
-import { requireFloat32, withScratch, zeros, type ConvPad, type RoundingMode, type TensorInfo, type WasmBackend } from './common.js';
+import { as4D, requireFloat32, withScratch, zeros, type ConvPad, type RoundingMode, type TensorInfo, type WasmBackend } from './common.js';
 
 const NAME = 'Conv2DBackpropFilter';
 
@@ -36,8 +36,8 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: {}
 
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC');
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
+    as4D(NAME, 'x', x.shape),
+    as4D(NAME, 'filterShape', attrs.filterShape),
     attrs.strides,
     attrs.dilations ?? 1,
     attrs.pad,
