@@ -63,7 +63,12 @@ export async function fdProbe(problem: GradientProblem, grads: Gradients, wrt: R
     });
     const saved = dirs.has('theta') ? problem.model.thetaVariables.map((v) => tf.clone(v)) : [];
     try {
-      problem.model.thetaVariables.forEach((v, i) => dirs.has('theta') && v.assign(move(saved[i], dirs.get('theta')![i])));
+      problem.model.thetaVariables.forEach((v, i) => {
+        if (!dirs.has('theta')) return;
+        const moved = move(saved[i], dirs.get('theta')![i]);
+        v.assign(moved); // the variable takes the data; the wrapper is ours to free
+        moved.dispose();
+      });
       return await lossAt({ ...problem, xT, conds });
     } finally {
       problem.model.thetaVariables.forEach((v, i) => dirs.has('theta') && v.assign(saved[i]));
