@@ -102,7 +102,7 @@ export function toyProblem(o: ToyOptions = {}): GradientProblem & { dispose(): v
   };
 }
 
-export function options(o: Partial<GradientOptions> & { wrt?: Wrt[] } = {}): GradientOptions {
+export function options(o: Omit<Partial<GradientOptions>, 'wrt'> & { wrt?: Wrt[] } = {}): GradientOptions {
   return {
     adjointSubsteps: 1,
     adjointSolver: 'rk4',
@@ -114,7 +114,7 @@ export function options(o: Partial<GradientOptions> & { wrt?: Wrt[] } = {}): Gra
 }
 
 /** Relative L2 distance of two tensors (or flat arrays). */
-export function relL2(a: Tensor | Float32Array | number[], b: Tensor | Float32Array | number[]): number {
+export function relL2(a: Tensor | ArrayLike<number>, b: Tensor | ArrayLike<number>): number {
   const av = a instanceof tf.Tensor ? a.dataSync() : a;
   const bv = b instanceof tf.Tensor ? b.dataSync() : b;
   let num = 0;

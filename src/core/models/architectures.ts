@@ -1,13 +1,17 @@
 /**
  * The networks behind the shipped models (built by scripts/make-models.ts). Weights
  * come from a seeded generator keyed by model and weight name, never from tfjs's
- * unseeded initializers, so every rebuild writes byte-identical shards.
+ * unseeded initializers, so every rebuild writes byte-identical shards. The layers
+ * declare zeros initializers: loading builds the network before the shards overwrite
+ * every weight, and zeros cost nothing.
  *
  * Only layers whose forward and gradient kernels exist on every backend the engine
- * runs are used: Dense, Conv2D (3x3, stride 1 or 2), LayerNormalization, swish,
- * UpSampling2D (nearest), Concatenate, Add, Reshape, Rescaling.
+ * runs are used: Dense, Conv2D (3x3, stride 1 or 2), ChannelNorm (layer norm over
+ * channels, see ./layers.ts), swish, UpSampling2D (bilinear), Concatenate, Add,
+ * Reshape, Rescaling.
  */
 import { tf } from '../tf.js';
+import { channelNorm } from './layers.js';
 
 type Sym = tf.SymbolicTensor;
 
@@ -37,9 +41,9 @@ export function seededUniform(modelId: string, weightName: string, size: number)
 }
 
 /**
- * Per-weight scales. Kernels are He-uniform times a gain (a smaller one on the last
- * layers keeps eps ~ O(1)); biases and norm offsets are small but non-zero so that
- * tests see every parameter matter.
+ * Per-weight scales. Kernels are He-uniform times a per-layer gain (the recipes in
+ * make-models tune them so that eps ~ O(1)); biases and norm offsets are small but
+ * non-zero so that tests see every parameter matter.
  */
 export function initialWeights(model: tf.LayersModel, modelId: string, gains: Record<string, number> = {}): tf.Tensor[] {
   return model.weights.map((w) => {
@@ -67,9 +71,9 @@ export function linearNetwork(): tf.LayersModel {
   const x = tf.input({ shape: [4], name: 'x' });
   const z = tf.input({ shape: [3], name: 'z' });
   const t = tf.input({ shape: [1], name: 't' });
-  const ax = tf.layers.dense({ units: 4, useBias: false, name: 'x_scale' }).apply(x) as Sym;
-  const cz = tf.layers.dense({ units: 4, name: 'z_proj' }).apply(z) as Sym;
-  const zt = tf.layers.dense({ units: 4, useBias: false, name: 't_zero' }).apply(t) as Sym;
+  const ax = tf.layers.dense({ units: 4, useBias: false, kernelInitializer: 'zeros', name: 'x_scale' }).apply(x) as Sym;
+  const cz = tf.layers.dense({ units: 4, kernelInitializer: 'zeros', name: 'z_proj' }).apply(z) as Sym;
+  const zt = tf.layers.dense({ units: 4, useBias: false, kernelInitializer: 'zeros', name: 't_zero' }).apply(t) as Sym;
   const eps = tf.layers.add({ name: 'eps' }).apply([ax, cz, zt]) as Sym;
   return tf.model({ inputs: [x, z, t], outputs: eps, name: 'linear' });
 }
@@ -87,17 +91,17 @@ export interface UnetSpec {
 }
 
 /**
- * A small DDPM-style U-Net: residual blocks (LayerNorm over channels, swish, 3x3
+ * A small DDPM-style U-Net: residual blocks (layer norm over channels, swish, 3x3
  * convs) with the (t, z) embedding added as a [B, 1, 1, C] broadcast; strided convs
- * down, nearest upsampling + conv up, skips joined by concatenation.
+ * down, bilinear upsampling + conv up, skips joined by concatenation.
  */
 export function unetNetwork(spec: UnetSpec): tf.LayersModel {
   const L = tf.layers;
   const conv = (h: Sym, filters: number, name: string, strides = 1) =>
-    L.conv2d({ filters, kernelSize: 3, strides, padding: 'same', name }).apply(h) as Sym;
+    L.conv2d({ filters, kernelSize: 3, strides, padding: 'same', kernelInitializer: 'zeros', name }).apply(h) as Sym;
   const normAct = (h: Sym, name: string) =>
     L.activation({ activation: 'swish', name: `${name}_act` }).apply(
-      L.layerNormalization({ axis: -1, epsilon: 1e-5, name: `${name}_norm` }).apply(h) as Sym,
+      channelNorm({ epsilon: 1e-5, name: `${name}_norm` }).apply(h) as Sym,
     ) as Sym;
 
   const x = tf.input({ shape: spec.dataShape, name: 'x' });
@@ -105,15 +109,15 @@ export function unetNetwork(spec: UnetSpec): tf.LayersModel {
   const t = tf.input({ shape: [1], name: 't' });
   // The model sees t * time_scale; undoing the scale first keeps the first Dense well-conditioned.
   const tUnit = L.rescaling({ scale: 1 / spec.timeScale, name: 't_unscale' }).apply(t) as Sym;
-  const tEmb = L.dense({ units: spec.embedding, activation: 'swish', name: 't_embed' }).apply(tUnit) as Sym;
-  const zEmb = L.dense({ units: spec.embedding, name: 'z_embed' }).apply(z) as Sym;
+  const tEmb = L.dense({ units: spec.embedding, activation: 'swish', kernelInitializer: 'zeros', name: 't_embed' }).apply(tUnit) as Sym;
+  const zEmb = L.dense({ units: spec.embedding, kernelInitializer: 'zeros', name: 'z_embed' }).apply(z) as Sym;
   const emb = L.activation({ activation: 'swish', name: 'emb_act' }).apply(
     L.add({ name: 'emb_sum' }).apply([tEmb, zEmb]) as Sym,
   ) as Sym;
 
   const block = (h: Sym, ch: number, name: string): Sym => {
     let a = conv(normAct(h, `${name}_in`), ch, `${name}_conv1`);
-    const e = L.dense({ units: ch, name: `${name}_emb` }).apply(emb) as Sym;
+    const e = L.dense({ units: ch, kernelInitializer: 'zeros', name: `${name}_emb` }).apply(emb) as Sym;
     a = L.add({ name: `${name}_cond` }).apply([a, L.reshape({ targetShape: [1, 1, ch], name: `${name}_bcast` }).apply(e) as Sym]) as Sym;
     a = conv(normAct(a, `${name}_mid`), ch, `${name}_conv2`);
     return L.add({ name: `${name}_res` }).apply([h, a]) as Sym;
@@ -129,7 +133,9 @@ export function unetNetwork(spec: UnetSpec): tf.LayersModel {
   }
   h = block(h, spec.channels[levels - 1], 'middle');
   for (let i = levels - 2; i >= 0; i--) {
-    h = L.upSampling2d({ size: [2, 2], name: `up${i}_resize` }).apply(h) as Sym;
+    // Bilinear, not nearest: tfjs-backend-cpu's ResizeNearestNeighborGrad offsets dy by the
+    // input's batch stride, so its gradients are wrong whenever the batch exceeds 1.
+    h = L.upSampling2d({ size: [2, 2], interpolation: 'bilinear', name: `up${i}_resize` }).apply(h) as Sym;
     h = conv(h, spec.channels[i], `up${i}_conv`);
     h = L.concatenate({ axis: -1, name: `up${i}_skip` }).apply([h, skips[i]]) as Sym;
     h = conv(h, spec.channels[i], `up${i}_merge`);

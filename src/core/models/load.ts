@@ -7,6 +7,8 @@ import { basename, join } from 'node:path';
 import { tf } from '../tf.js';
 import { CodedError } from '../../errors.js';
 import { parseManifest, type ModelManifest } from './manifest.js';
+// Registers the custom layers the shipped model.json files name.
+import './layers.js';
 
 export interface ModelWeight {
   /** The name in model.json's weightsManifest, stable however often the model is loaded. */
@@ -31,7 +33,8 @@ function failure(dir: string, reason: string): CodedError {
   return new CodedError('MODEL_LOAD_FAILED', `model "${basename(dir)}": ${reason}`);
 }
 
-async function readJson(dir: string, file: string): Promise<unknown> {
+/** Reads one JSON file of a model folder, turning any failure into MODEL_LOAD_FAILED. */
+export async function readJson(dir: string, file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(join(dir, file), 'utf8');
@@ -90,16 +93,48 @@ function checkSignature(dir: string, model: tf.LayersModel, manifest: ModelManif
   }
 }
 
-/** Pairs each weightsManifest entry with its variable: tfjs renames variables (`_1`, ...) on repeated loads, but keeps `originalName`. */
-function namedWeights(dir: string, model: tf.LayersModel, modelJson: tf.io.ModelJSON): ModelWeight[] {
+/**
+ * Pairs each weightsManifest entry with its variable, by `originalName`: tfjs makes
+ * variable names unique (`dense/kernel_1`, ...) when a model is loaded twice.
+ */
+function namedWeights(dir: string, model: tf.LayersModel, specs: tf.io.WeightsManifestEntry[]): ModelWeight[] {
   const byName = new Map(model.weights.map((w) => [w.originalName, w]));
-  const names = (modelJson.weightsManifest ?? []).flatMap((g) => g.weights.map((w) => w.name));
-  if (names.length !== byName.size) throw failure(dir, `model.json lists ${names.length} weights, the network has ${byName.size}`);
-  return names.map((name) => {
-    const w = byName.get(name);
-    if (!w) throw failure(dir, `weight "${name}" has no variable in the network`);
-    return { name, shape: [...w.shape] as number[], variable: w.read() as tf.Variable };
+  if (specs.length !== byName.size) throw failure(dir, `model.json lists ${specs.length} weights, the network has ${byName.size}`);
+  return specs.map((spec) => {
+    const w = byName.get(spec.name);
+    if (!w) throw failure(dir, `weight "${spec.name}" has no variable in the network`);
+    if (!sameShape(w.shape, spec.shape)) throw failure(dir, `weight "${spec.name}" has shape ${JSON.stringify(spec.shape)}, the network wants ${JSON.stringify(w.shape)}`);
+    return { name: spec.name, shape: [...spec.shape], variable: w.read() as tf.Variable };
   });
+}
+
+/**
+ * Builds the network, then checks it against the manifest and the weight list before
+ * any weight is decoded. tf.loadLayersModel does it the other way round and, when the
+ * weights do not fit, throws without disposing the variables it already made.
+ */
+async function buildChecked(dir: string, manifest: ModelManifest, artifacts: tf.io.ModelArtifacts): Promise<{ model: tf.LayersModel; weights: ModelWeight[] }> {
+  let model: tf.LayersModel;
+  try {
+    model = await tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'] });
+  } catch (err) {
+    throw failure(dir, `TensorFlow.js could not build the network (${(err as Error).message})`);
+  }
+  try {
+    checkSignature(dir, model, manifest);
+    const specs = artifacts.weightSpecs ?? [];
+    const weights = namedWeights(dir, model, specs);
+    const values = tf.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), specs);
+    try {
+      model.loadWeights(values);
+    } finally {
+      tf.dispose(Object.values(values));
+    }
+    return { model, weights };
+  } catch (err) {
+    model.dispose();
+    throw err instanceof CodedError ? err : failure(dir, (err as Error).message);
+  }
 }
 
 function checkInput(name: string, tensor: tf.Tensor, tail: number[], batch: number): void {
@@ -116,20 +151,8 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   if (typeof modelJson !== 'object' || modelJson === null || modelJson.modelTopology == null) {
     throw failure(dir, 'model.json has no modelTopology');
   }
-  let model: tf.LayersModel;
-  try {
-    model = await tf.loadLayersModel(diskLoadHandler(dir, modelJson));
-  } catch (err) {
-    throw err instanceof CodedError ? err : failure(dir, `TensorFlow.js could not build the network (${(err as Error).message})`);
-  }
-  let weights: ModelWeight[];
-  try {
-    checkSignature(dir, model, manifest);
-    weights = namedWeights(dir, model, modelJson);
-  } catch (err) {
-    model.dispose();
-    throw err;
-  }
+  const artifacts = await diskLoadHandler(dir, modelJson).load!();
+  const { model, weights } = await buildChecked(dir, manifest, artifacts);
   const order = model.inputNames.map((n) => INPUT_NAMES.indexOf(n as (typeof INPUT_NAMES)[number]));
   let disposed = false;
   return {

@@ -62,7 +62,8 @@ export function parseManifest(json: unknown, folderName: string): ModelManifest 
       typeof schedule === 'object' && schedule !== null && typeof schedule.type === 'string'
         ? SCHEDULE_VARIANTS[schedule.type as keyof typeof SCHEDULE_VARIANTS]
         : undefined;
-    const scheduleError = variant ? firstError(variant, schedule, 'schedule') : undefined;
+    // Union defaults are dropped when no variant passes, so they are reapplied before asking the variant.
+    const scheduleError = variant ? firstError(variant, Value.Default(variant, Value.Clone(schedule)), 'schedule') : undefined;
     const error = firstError(ModelManifestSchema, value, '');
     const chosen = error?.field.startsWith('schedule') && scheduleError ? scheduleError : error;
     if (chosen) fail(folderName, chosen.field, chosen.reason);

@@ -3,11 +3,11 @@
  * directory. Requests name models by id; an id is only ever compared with the
  * folder listing, so nothing a client sends becomes part of a path.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodedError } from '../../errors.js';
 import { isValidModelId, parseManifest, type ModelManifest } from './manifest.js';
-import { loadModel, type LoadedModel } from './load.js';
+import { loadModel, readJson, type LoadedModel } from './load.js';
 
 export interface ModelDescription {
   manifest: ModelManifest;
@@ -41,34 +41,27 @@ export class ModelRegistry {
   /** The folder of a known id. Throws UNKNOWN_MODEL for anything else, including path-like ids. */
   private async folderOf(id: unknown): Promise<string> {
     const known = await this.ids();
-    // `known` holds only valid ids, but the explicit check documents that a client's string never reaches join().
-    if (!isValidModelId(id) || !known.includes(id)) {
+    // The path is built from the listing's own entry, so a client's string never reaches join().
+    const folder = isValidModelId(id) ? known.find((name) => name === id) : undefined;
+    if (folder === undefined) {
       const shown = typeof id === 'string' ? JSON.stringify(id.slice(0, 80)) : String(id);
       throw new CodedError('UNKNOWN_MODEL', `unknown model ${shown}: one of ${known.join(', ') || '(none installed)'}`, {
         field: 'model',
       });
     }
-    return join(this.modelsDir, id);
-  }
-
-  private async readJson(dir: string, file: string, id: string): Promise<unknown> {
-    try {
-      return JSON.parse(await readFile(join(dir, file), 'utf8')) as unknown;
-    } catch (err) {
-      throw new CodedError('MODEL_LOAD_FAILED', `model "${id}": cannot read ${file} (${(err as Error).message})`);
-    }
+    return join(this.modelsDir, folder);
   }
 
   /** Every installed model's manifest, by id. A broken manifest fails the listing: that is a deployment error. */
   async list(): Promise<ModelManifest[]> {
     const ids = await this.ids();
-    return Promise.all(ids.map(async (id) => parseManifest(await this.readJson(join(this.modelsDir, id), 'manifest.json', id), id)));
+    return Promise.all(ids.map(async (id) => parseManifest(await readJson(join(this.modelsDir, id), 'manifest.json'), id)));
   }
 
   async describe(id: string): Promise<ModelDescription> {
     const dir = await this.folderOf(id);
-    const manifest = parseManifest(await this.readJson(dir, 'manifest.json', id), id);
-    const modelJson = (await this.readJson(dir, 'model.json', id)) as {
+    const manifest = parseManifest(await readJson(dir, 'manifest.json'), id);
+    const modelJson = (await readJson(dir, 'model.json')) as {
       weightsManifest?: Array<{ weights: Array<{ name: string; shape: number[] }> }>;
     };
     const weights = (modelJson.weightsManifest ?? []).flatMap((g) => g.weights.map((w) => ({ name: w.name, shape: [...w.shape] })));
