@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { tf } from '../tf.js';
 import { CodedError } from '../../errors.js';
 import { parseManifest, type ModelManifest } from './manifest.js';
+import { useLazyConvGradients } from './lazy-conv.js';
 // Registers the custom layers the shipped model.json files name.
 import './layers.js';
 
@@ -153,6 +154,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   }
   const artifacts = await diskLoadHandler(dir, modelJson).load!();
   const { model, weights } = await buildChecked(dir, manifest, artifacts);
+  useLazyConvGradients(model);
   const order = model.inputNames.map((n) => INPUT_NAMES.indexOf(n as (typeof INPUT_NAMES)[number]));
   let disposed = false;
   return {
