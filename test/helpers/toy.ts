@@ -29,7 +29,11 @@ export function randn(seed: number, shape: number[], scale = 1): Tensor {
   return tf.tensor(gaussian(seed, shape.reduce((a, b) => a * b, 1), scale), shape);
 }
 
-/** eps = tanh(x W1 + z W2 + t w3 + b1) W4: nonlinear in x, z, t and the weights. */
+/**
+ * eps = sigma_t x + tanh(x W1 + z W2 + t w3 + b1) W4: the exact denoiser of N(0, I) data
+ * plus a learned-looking correction, nonlinear in x, z, t and the weights. The first term
+ * keeps the flow well conditioned (x stays O(1)), as a trained model's does.
+ */
 export function mlpNetwork(d = 3, c = 2, hidden = 8, prediction: Prediction = 'epsilon', seed = 1): Network {
   const v = (name: string, shape: number[], scale: number, k: number) => ({ name, variable: tf.variable(randn(seed * 100 + k, shape, scale), true, `${name}_${seed}_${Math.random()}`) });
   const weights = [v('w1', [d, hidden], 0.6, 1), v('w2', [c, hidden], 0.6, 2), v('w3', [1, hidden], 0.8, 3), v('b1', [hidden], 0.2, 4), v('w4', [hidden, d], 0.5, 5)];
@@ -38,7 +42,13 @@ export function mlpNetwork(d = 3, c = 2, hidden = 8, prediction: Prediction = 'e
     manifest: { prediction, time_scale: 1, data_shape: [d], cond_shape: [c] },
     weights,
     call: (x, z, t) =>
-      tf.tidy(() => tf.matMul(tf.tanh(tf.add(tf.addN([tf.matMul(x, w1), tf.matMul(z, w2), tf.matMul(t, w3)]), b1)), w4)),
+      tf.tidy(() => {
+        // sigma_t of vp_linear(0.1, 20), in tensor ops so that it follows t.
+        const logAlpha = tf.sub(tf.mul(tf.square(t), -19.9 / 4), tf.mul(t, 0.05));
+        const sigma = tf.sqrt(tf.sub(1, tf.exp(tf.mul(logAlpha, 2))));
+        const correction = tf.matMul(tf.tanh(tf.add(tf.addN([tf.matMul(x, w1), tf.matMul(z, w2), tf.matMul(t, w3)]), b1)), w4);
+        return tf.add(tf.mul(sigma, x), correction);
+      }),
   };
 }
 
