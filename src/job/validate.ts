@@ -15,6 +15,7 @@ import type { AdjointSolverName, Wrt } from '../core/gradients/types.js';
 import { GRADIENT_METHOD_CHOICES, JobSchema, SOLVER_CHOICES, type Job } from './schema.js';
 import { assertSchema } from './schema-errors.js';
 import { checkTimes } from './times.js';
+import { checkLossSpec } from './loss-check.js';
 
 export interface ValidJob {
   job: Job;
@@ -71,6 +72,7 @@ export function validateJob(raw: unknown, manifest: ModelManifest, config: Pick<
   expectShape(xT, [batch, ...manifest.data_shape], 'x_T');
   const z = decodeTensor(job.z, 'z', opts);
   expectShape(z, [n, batch, ...manifest.cond_shape], 'z');
+  checkLossSpec(job.loss, 'loss', xT.shape, limits.maxTensorElements);
   const tensors: ValidJob['tensors'] = { xT, z };
   if (job.guidance) {
     const { scale, uncond } = job.guidance;

@@ -7,7 +7,8 @@
 import type { TSchema } from '@sinclair/typebox';
 import { tf } from '../tf.js';
 import { CodedError, invalid } from '../../errors.js';
-import { decodeTensor, elementCount, formatShape, sameShape, toTf } from '../tensors/codec.js';
+import { decodeTensor, elementCount, formatShape, sameShape } from '../tensors/codec.js';
+import { toTf } from '../tensors/tf-bridge.js';
 
 /** A scalar function of x_0, differentiable with tf autodiff. */
 export interface Loss {

@@ -8,6 +8,7 @@ import { tf } from '../tf.js';
 import { CodedError } from '../../errors.js';
 import { parseManifest, type ModelManifest } from './manifest.js';
 import { useLazyConvGradients } from './lazy-conv.js';
+import { readJson } from './catalog.js';
 // Registers the custom layers the shipped model.json files name.
 import './layers.js';
 
@@ -32,21 +33,6 @@ const INPUT_NAMES = ['x', 'z', 't'] as const;
 
 function failure(dir: string, reason: string): CodedError {
   return new CodedError('MODEL_LOAD_FAILED', `model "${basename(dir)}": ${reason}`);
-}
-
-/** Reads one JSON file of a model folder, turning any failure into MODEL_LOAD_FAILED. */
-export async function readJson(dir: string, file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, file), 'utf8');
-  } catch (err) {
-    throw failure(dir, `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw failure(dir, `${file} is not valid JSON (${(err as Error).message})`);
-  }
 }
 
 /** There is no file:// handler without tfjs-node, so shards are read here; their paths must stay inside `dir`. */

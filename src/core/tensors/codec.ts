@@ -2,10 +2,10 @@
  * The tensor wire format of jobs and results: `{ shape, data }` or
  * `{ shape, dtype: "float32", b64 }`. Decoding trusts nothing (callers may skip schema
  * validation, e.g. the CLI), and every refusal names the exact sub-field, because these
- * messages go to clients verbatim. Also the host side: shape checks and the tf bridge.
+ * messages go to clients verbatim. Also the host side: shape checks (the tf bridge is in tf-bridge.ts, so that this
+ * module needs no TensorFlow.js).
  * This module is the entry point of the tensors folder.
  */
-import { tf } from '../tf.js';
 import { CodedError, invalid } from '../../errors.js';
 import { decodeFloat32Base64, encodeFloat32Base64, firstNonFinite } from './base64.js';
 import { DEFAULT_MAX_ELEMENTS, DTYPES, MAX_DIMS, type HostTensor, type TensorEncoding, type WireTensor } from './schema.js';
@@ -44,32 +44,6 @@ export function expectShape(host: { shape: readonly number[] }, expected: readon
       'SHAPE_MISMATCH',
     );
   }
-}
-
-// The bridge copies in both directions because the cpu backend stores (and hands back)
-// the very typed array it was given; sharing it would let a later write change a live tensor.
-
-/**
- * Reads a tensor back to the host as float32. Integer and boolean tensors are widened
- * (int32 beyond 2^24 rounds, as any float32 would); other dtypes have no float meaning.
- */
-export async function hostFromTf(t: tf.Tensor): Promise<HostTensor> {
-  if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') {
-    throw new CodedError('INTERNAL', `cannot read a ${t.dtype} tensor as float32`);
-  }
-  const data = await t.data();
-  return { shape: [...t.shape], values: new Float32Array(data as Float32Array | Int32Array | Uint8Array) };
-}
-
-/** A new float32 tensor holding a copy of `host`; the caller owns (and disposes) it. */
-export function toTf(host: HostTensor): tf.Tensor {
-  if (host.values.length !== elementCount(host.shape)) {
-    throw new CodedError(
-      'INTERNAL',
-      `host tensor has ${host.values.length} values but shape ${formatShape(host.shape)} needs ${elementCount(host.shape)}`,
-    );
-  }
-  return tf.tensor(host.values.slice(), [...host.shape], 'float32');
 }
 
 const KEYS = new Set(['shape', 'data', 'dtype', 'b64']);

@@ -10,10 +10,9 @@ import {
   elementCount,
   encodeTensor,
   formatShape,
-  hostFromTf,
-  toTf,
   type HostTensor,
 } from '../../../src/core/tensors/codec.js';
+import { hostFromTf, toTf } from '../../../src/core/tensors/tf-bridge.js';
 
 before(async () => {
   await selectBackend('cpu');
