@@ -12,6 +12,7 @@ import { CodedError } from './errors.js';
 import { selectBackend, type BackendChoice } from './core/backends/select.js';
 import { ModelRegistry } from './core/models/registry.js';
 import { runJob } from './job/run.js';
+import { toJsonResult } from './job/result.js';
 
 const USAGE = 'usage: npm run grad -- JOB.json|- [--out FILE] [--backend auto|tensorflow|wasm|cpu] [--encoding b64|array] [--models DIR] [--quiet]';
 
@@ -52,8 +53,7 @@ async function main(): Promise<number> {
   const backend = await selectBackend(config.backend as BackendChoice);
   const registry = new ModelRegistry(config.modelsDir);
   let last = '';
-  const result = await runJob(job, { registry, config, backend }, {
-    encoding: values.encoding,
+  const output = await runJob(job, { registry, config, backend }, {
     hooks: {
       onProgress: values.quiet ? undefined : (p) => {
         const line = `${p.phase} ${p.step}/${p.steps}`;
@@ -63,6 +63,7 @@ async function main(): Promise<number> {
     },
   });
   registry.dispose();
+  const result = toJsonResult(output, values.encoding);
   const text = JSON.stringify(result, null, values.encoding === 'array' ? undefined : 2);
   if (values.out) await writeFile(values.out, text + '\n');
   else process.stdout.write(text + '\n');

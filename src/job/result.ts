@@ -1,5 +1,10 @@
-/** The result of a job as it goes on the wire. */
-import type { WireTensor } from '../core/tensors/schema.js';
+/**
+ * The result of a job: computed as named host tensors (JobOutput), sent as JSON
+ * (JobResult, tensors base64 or arrays) or as a safetensors file whose tensor names are
+ * x0, grad.x_T, grad.z, grad.theta/<weight name>, grad.guidance_scale, grad.uncond and whose
+ * metadata holds loss, stats and diagnostics as JSON strings.
+ */
+import { encodeTensor, type HostTensor, type TensorEncoding, type WireTensor } from '../core/tensors/codec.js';
 import type { FdProbe } from '../core/gradients/diagnostics.js';
 
 export interface JobResult {
@@ -39,4 +44,25 @@ export interface JobResult {
     seconds: number;
     backend: string;
   };
+}
+
+export interface JobOutput {
+  loss: number;
+  tensors: Record<string, HostTensor>;
+  diagnostics: JobResult['diagnostics'];
+  stats: JobResult['stats'];
+}
+
+const GRAD_KEYS = ['x_T', 'z', 'guidance_scale', 'uncond'] as const;
+
+export function toJsonResult(out: JobOutput, encoding: TensorEncoding): JobResult {
+  const wire = (t: HostTensor) => encodeTensor(t, encoding);
+  const grad: JobResult['grad'] = {};
+  for (const key of GRAD_KEYS) {
+    const t = out.tensors[`grad.${key}`];
+    if (t) grad[key] = wire(t);
+  }
+  const theta = Object.entries(out.tensors).filter(([name]) => name.startsWith('grad.theta/'));
+  if (theta.length > 0) grad.theta = Object.fromEntries(theta.map(([name, t]) => [name.slice('grad.theta/'.length), wire(t)]));
+  return { loss: out.loss, x0: wire(out.tensors.x0), grad, diagnostics: out.diagnostics, stats: out.stats };
 }

@@ -12,11 +12,11 @@ import { SOLVERS } from '../core/solvers/index.js';
 import { GRADIENT_METHODS, type GradientOptions, type GradientProblem } from '../core/gradients/index.js';
 import { fdProbe, compareWithDiscrete } from '../core/gradients/diagnostics.js';
 import { buildLoss } from '../core/losses/index.js';
-import { encodeTensor, type TensorEncoding } from '../core/tensors/codec.js';
+import type { HostTensor } from '../core/tensors/codec.js';
 import { hostFromTf, toTf } from '../core/tensors/tf-bridge.js';
 import type { Hooks } from '../core/hooks.js';
 import { parseJob, validateJob } from './validate.js';
-import type { JobResult } from './result.js';
+import type { JobOutput } from './result.js';
 
 export interface RunContext {
   registry: ModelRegistry;
@@ -26,10 +26,9 @@ export interface RunContext {
 
 export interface RunOptions {
   hooks?: Hooks;
-  encoding?: TensorEncoding;
 }
 
-export async function runJob(raw: unknown, ctx: RunContext, opts: RunOptions = {}): Promise<JobResult> {
+export async function runJob(raw: unknown, ctx: RunContext, opts: RunOptions = {}): Promise<JobOutput> {
   const started = performance.now();
   const loaded = await ctx.registry.get(parseJob(raw).model);
   const valid = validateJob(raw, loaded.manifest, ctx.config);
@@ -66,25 +65,23 @@ export async function runJob(raw: unknown, ctx: RunContext, opts: RunOptions = {
     const outcome = await GRADIENT_METHODS[valid.method](problem, options);
     for (const t of [outcome.x0, ...Object.values(outcome.grads).flatMap((g) => (g instanceof tf.Tensor ? [g] : Object.values(g ?? {})))]) own(t as Tensor);
 
-    const diagnostics: JobResult['diagnostics'] = {};
+    const diagnostics: JobOutput['diagnostics'] = {};
     const wanted = gradient.diagnostics;
     if (wanted?.fd_probe) diagnostics.fd_probe = await fdProbe(problem, outcome.grads, options.wrt, wanted.fd_step, wanted.seed);
     if (wanted?.compare_discrete && valid.method !== 'discrete') diagnostics.vs_discrete = await compareWithDiscrete(problem, options, outcome.grads);
     if (outcome.reconstructionError !== undefined) diagnostics.reconstruction_error = outcome.reconstructionError;
 
-    const encoding = opts.encoding ?? 'b64';
-    const wire = async (t: Tensor) => encodeTensor(await hostFromTf(t), encoding);
+    // Named as in the safetensors result: x0, grad.x_T, grad.z, grad.theta/<weight>, ...
+    const named: Record<string, HostTensor> = { x0: await hostFromTf(outcome.x0) };
     const g = outcome.grads;
-    const grad: JobResult['grad'] = {};
-    if (g.x_T && options.wrt.has('x_T')) grad.x_T = await wire(g.x_T);
-    if (g.z) grad.z = await wire(g.z);
-    if (g.theta) grad.theta = Object.fromEntries(await Promise.all(Object.entries(g.theta).map(async ([k, v]) => [k, await wire(v)] as const)));
-    if (g.guidance_scale) grad.guidance_scale = await wire(g.guidance_scale);
-    if (g.uncond) grad.uncond = await wire(g.uncond);
+    if (g.x_T && options.wrt.has('x_T')) named['grad.x_T'] = await hostFromTf(g.x_T);
+    if (g.z) named['grad.z'] = await hostFromTf(g.z);
+    for (const [name, t] of Object.entries(g.theta ?? {})) named[`grad.theta/${name}`] = await hostFromTf(t);
+    if (g.guidance_scale) named['grad.guidance_scale'] = await hostFromTf(g.guidance_scale);
+    if (g.uncond) named['grad.uncond'] = await hostFromTf(g.uncond);
     return {
       loss: outcome.loss,
-      x0: await wire(outcome.x0),
-      grad,
+      tensors: named,
       diagnostics,
       stats: {
         model: job.model,

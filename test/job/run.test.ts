@@ -6,7 +6,8 @@ import { tf } from '../../src/core/tf.js';
 import { selectBackend } from '../../src/core/backends/select.js';
 import { ModelRegistry } from '../../src/core/models/registry.js';
 import { loadConfig } from '../../src/config.js';
-import { runJob, type RunContext } from '../../src/job/run.js';
+import { runJob as runOutput, type RunContext, type RunOptions } from '../../src/job/run.js';
+import { toJsonResult } from '../../src/job/result.js';
 import { decodeTensor } from '../../src/core/tensors/codec.js';
 import { CodedError } from '../../src/errors.js';
 import { linearClosedForm } from '../helpers/closed-form.js';
@@ -14,6 +15,7 @@ import { Schedule } from '../../src/core/schedules/schedule.js';
 import { vpLinear } from '../../src/core/schedules/vp-linear.js';
 
 const config = loadConfig({});
+const runJob = async (job: unknown, c: RunContext, o: RunOptions = {}) => toJsonResult(await runOutput(job, c, o), 'b64');
 let ctx: RunContext;
 
 before(async () => {
@@ -84,7 +86,7 @@ test('the shipped linear model: ddim gradients equal the closed form (a = 0.3 en
     solver: { method: 'rk4', steps: 3, substeps: 40, t_start: 0.8, t_end: 0.05 },
     gradient: { method: 'discrete', wrt: ['x_T', 'z'] },
   };
-  const r = await runJob(job, ctx, { encoding: 'array' });
+  const r = await runJob(job, ctx);
   const s = new Schedule(vpLinear(0.1, 20));
   const times = [0.8, 0.8 - 0.25, 0.8 - 0.5, 0.05];
   const exact = linearClosedForm(s, 0.3, times, { B: 1, c: 3, d: 4 }, xT, z, C, b, w);

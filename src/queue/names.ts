@@ -1,0 +1,14 @@
+/** Names shared by the API and the workers: the queue, Redis keys and channels. */
+export const QUEUE_NAME = 'gradients';
+export const KEY_PREFIX = 'diffgrad';
+
+export const keys = {
+  input: (id: string) => `${KEY_PREFIX}:blob:input:${id}`,
+  result: (id: string) => `${KEY_PREFIX}:blob:result:${id}`,
+  idempotency: (key: string) => `${KEY_PREFIX}:idempotency:${key}`,
+  /** Sorted set: worker id -> last heartbeat (ms). */
+  workers: `${KEY_PREFIX}:workers`,
+};
+
+/** Pub/sub channel on which the API asks every worker to cancel a running job. */
+export const CANCEL_CHANNEL = `${KEY_PREFIX}:cancel`;
