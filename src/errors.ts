@@ -26,11 +26,12 @@ export class CodedError extends Error {
   /** Extra machine-readable facts, e.g. the solver step where a blow-up happened. */
   readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message?: string, opts: { field?: string; details?: Record<string, unknown> } = {}) {
+  constructor(code: ErrorCode, message?: string, opts: { field?: string; details?: Record<string, unknown>; status?: number } = {}) {
     super(message ?? ERRORS[code].message);
     this.name = 'CodedError';
     this.code = code;
-    this.status = ERRORS[code].status;
+    // A caller may say more precisely how an error reads where it arises (e.g. 422, not 404, for a body field).
+    this.status = opts.status ?? ERRORS[code].status;
     this.field = opts.field;
     this.details = opts.details;
   }

@@ -6,6 +6,7 @@
  */
 import { encodeTensor, type HostTensor, type TensorEncoding, type WireTensor } from '../core/tensors/codec.js';
 import type { FdProbe } from '../core/gradients/diagnostics.js';
+import { decodeSafetensors, encodeSafetensors } from '../core/tensors/safetensors.js';
 
 export interface JobResult {
   loss: number;
@@ -65,4 +66,18 @@ export function toJsonResult(out: JobOutput, encoding: TensorEncoding): JobResul
   const theta = Object.entries(out.tensors).filter(([name]) => name.startsWith('grad.theta/'));
   if (theta.length > 0) grad.theta = Object.fromEntries(theta.map(([name, t]) => [name.slice('grad.theta/'.length), wire(t)]));
   return { loss: out.loss, x0: wire(out.tensors.x0), grad, diagnostics: out.diagnostics, stats: out.stats };
+}
+
+/** The result as a safetensors file (see the module comment). */
+export function resultToSafetensors(out: JobOutput): Buffer {
+  return encodeSafetensors(out.tensors, {
+    loss: JSON.stringify(out.loss),
+    stats: JSON.stringify(out.stats),
+    diagnostics: JSON.stringify(out.diagnostics),
+  });
+}
+
+export function resultFromSafetensors(buf: Uint8Array): JobOutput {
+  const { tensors, metadata } = decodeSafetensors(buf, 'result');
+  return { loss: JSON.parse(metadata.loss), tensors, stats: JSON.parse(metadata.stats), diagnostics: JSON.parse(metadata.diagnostics) };
 }

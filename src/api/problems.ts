@@ -1,0 +1,73 @@
+/**
+ * One error handler: every failure leaves as application/problem+json with a code and,
+ * for input errors, the field. Bad input is always a 4xx; only coded 4xx messages reach
+ * clients verbatim, anything unexpected is a generic 500 (and logged).
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CodedError } from '../errors.js';
+
+export const PROBLEM_TYPE = 'application/problem+json';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export interface Problem {
+  status: number;
+  code: string;
+  detail: string;
+  field?: string;
+}
+
+export function sendProblem(reply: FastifyReply, p: Problem, instance?: string): FastifyReply {
+  return reply
+    .code(p.status)
+    .type(PROBLEM_TYPE)
+    .send({ type: `/problems/${p.code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[p.status] ?? 'Error', status: p.status, detail: p.detail, code: p.code, ...(p.field ? { field: p.field } : {}), ...(instance ? { instance } : {}) });
+}
+
+/** Fastify's own errors (parsing, limits, content types) as problems. */
+function fromFastify(err: FastifyError): Problem | null {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'BODY_TOO_LARGE', detail: 'the request body is larger than the limit' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'send application/json or application/vnd.safetensors' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'INVALID_JSON', detail: 'the body is empty' };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, code: 'BAD_REQUEST', detail: err.message };
+  }
+  if (err.validation) {
+    const v = err.validation[0];
+    const field = `${err.validationContext ?? 'request'}${v?.instancePath ? v.instancePath.replace(/\//g, '.') : ''}`;
+    return { status: 400, code: 'BAD_REQUEST', detail: `${field}: ${v?.message ?? err.message}`, field };
+  }
+  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return { status: 400, code: 'INVALID_JSON', detail: `the body is not valid JSON (${err.message})` };
+  }
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return { status: err.statusCode, code: 'BAD_REQUEST', detail: err.message };
+  }
+  return null;
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof CodedError && err.status < 500) {
+      return sendProblem(reply, { status: err.status, code: err.code, detail: err.message, field: err.field }, request.url);
+    }
+    const known = fromFastify(err);
+    if (known) return sendProblem(reply, known, request.url);
+    request.log.error({ err }, 'unexpected error');
+    return sendProblem(reply, { status: 500, code: 'INTERNAL', detail: 'internal error' }, request.url);
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, { status: 404, code: 'NOT_FOUND', detail: `no route ${request.method} ${request.url.split('?')[0]}` }));
+}

@@ -1,0 +1,165 @@
+/** The job service on BullMQ and Redis. */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Job, Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { Progress } from '../core/hooks.js';
+import { RedisBlobStore } from '../queue/blobs.js';
+import { CANCEL_CHANNEL, KEY_PREFIX, QUEUE_NAME, keys } from '../queue/names.js';
+import { decodeFailure, type JobRecord, type JobStatus, type QueuedJobData, type QueuedJobReturn } from '../queue/contract.js';
+import { IdempotencyConflict, waitForFinal, type JobEvent, type JobService, type Readiness, type SubmitMeta, type SubmitOptions } from './jobs.js';
+
+const WORKER_FRESH_MS = 15_000;
+const canceledKey = (id: string) => `${KEY_PREFIX}:canceled:${id}`;
+const iso = (ms: number | undefined | null) => (ms ? new Date(ms).toISOString() : null);
+
+function statusOf(state: string, failureCode: string | null): JobStatus {
+  if (state === 'active') return 'running';
+  if (state === 'completed') return 'succeeded';
+  if (state === 'failed') return failureCode === 'CANCELED' ? 'canceled' : 'failed';
+  return 'queued';
+}
+
+export class BullmqJobService implements JobService {
+  readonly mode = 'bullmq' as const;
+  private readonly redis: Redis;
+  private readonly queue: Queue<QueuedJobData, QueuedJobReturn>;
+  private readonly events: QueueEvents;
+  private readonly blobs: RedisBlobStore;
+  private readonly bus = new EventEmitter();
+  /** BullMQ does not close connections it is given: these are ours to close. */
+  private readonly connections: Redis[];
+
+  constructor(private readonly config: Readonly<Config>) {
+    const url = config.redisUrl!;
+    this.redis = new Redis(url, { maxRetriesPerRequest: 3 });
+    this.blobs = new RedisBlobStore(this.redis);
+    const queueConnection = new Redis(url, { maxRetriesPerRequest: null });
+    const eventsConnection = new Redis(url, { maxRetriesPerRequest: null });
+    this.connections = [this.redis, queueConnection, eventsConnection];
+    this.queue = new Queue(QUEUE_NAME, { connection: queueConnection });
+    this.events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
+    this.bus.setMaxListeners(0);
+    this.events.on('progress', ({ jobId, data }) => this.bus.emit(jobId, { type: 'progress', progress: data as unknown as Progress }));
+    for (const event of ['completed', 'failed', 'removed'] as const) {
+      this.events.on(event, ({ jobId }: { jobId: string }) => void this.get(jobId).then((record) => record && this.bus.emit(jobId, { type: 'final', record })));
+    }
+  }
+
+  async ready(): Promise<void> {
+    await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]);
+  }
+
+  async submit(pkg: Buffer, meta: SubmitMeta, opts: SubmitOptions): Promise<{ record: JobRecord; created: boolean }> {
+    const id = randomUUID();
+    const ttl = this.config.blobTtlSeconds;
+    if (opts.idempotencyKey) {
+      const claim = JSON.stringify({ id, hash: opts.bodyHash });
+      const ok = await this.redis.set(keys.idempotency(opts.idempotencyKey), claim, 'EX', ttl, 'NX');
+      if (!ok) {
+        const held = JSON.parse((await this.redis.get(keys.idempotency(opts.idempotencyKey))) ?? '{}') as { id?: string; hash?: string };
+        if (held.hash !== opts.bodyHash) throw new IdempotencyConflict(held.id ?? '');
+        const record = held.id ? await this.waitForRecord(held.id) : null;
+        if (record) return { record, created: false };
+      }
+    }
+    await this.blobs.put(keys.input(id), pkg, ttl);
+    await this.queue.add('gradient', { inputKey: keys.input(id), ...meta, submittedAt: Date.now() }, {
+      jobId: id,
+      attempts: this.config.worker.attempts,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: ttl },
+      removeOnFail: { age: ttl },
+    });
+    return { record: (await this.get(id))!, created: true };
+  }
+
+  /** The job an idempotency key names may still be on its way into the queue. */
+  private async waitForRecord(id: string): Promise<JobRecord | null> {
+    for (let i = 0; i < 50; i++) {
+      const r = await this.get(id);
+      if (r) return r;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return null;
+  }
+
+  async get(id: string): Promise<JobRecord | null> {
+    const job = await Job.fromId<QueuedJobData, QueuedJobReturn>(this.queue, id);
+    if (!job) {
+      const canceled = await this.redis.get(canceledKey(id));
+      return canceled ? (JSON.parse(canceled) as JobRecord) : null;
+    }
+    const state = await job.getState();
+    const failure = state === 'failed' ? decodeFailure(job.failedReason) : null;
+    const progress = typeof job.progress === 'object' && job.progress !== null ? (job.progress as unknown as Progress) : null;
+    return {
+      id,
+      status: statusOf(state, failure?.code ?? null),
+      model: job.data.model,
+      progress,
+      createdAt: iso(job.timestamp)!,
+      startedAt: iso(job.processedOn),
+      finishedAt: iso(job.finishedOn),
+      error: failure,
+      summary: state === 'completed' ? job.returnvalue?.summary ?? null : null,
+    };
+  }
+
+  async result(id: string): Promise<Buffer | null> {
+    const job = await Job.fromId<QueuedJobData, QueuedJobReturn>(this.queue, id);
+    if (!job?.returnvalue?.resultKey) return null;
+    return this.blobs.get(job.returnvalue.resultKey);
+  }
+
+  async cancel(id: string): Promise<JobRecord | null> {
+    const job = await Job.fromId<QueuedJobData, QueuedJobReturn>(this.queue, id);
+    if (!job) return this.get(id);
+    const state = await job.getState();
+    if (['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(state)) {
+      const before = await this.get(id);
+      try {
+        await job.remove();
+        const record: JobRecord = { ...before!, status: 'canceled', finishedAt: new Date().toISOString(), error: { code: 'CANCELED', message: 'canceled before it ran' } };
+        await this.redis.set(canceledKey(id), JSON.stringify(record), 'EX', this.config.blobTtlSeconds);
+        await this.blobs.delete(job.data.inputKey);
+        this.bus.emit(id, { type: 'final', record });
+        return record;
+      } catch {
+        // It became active meanwhile (locked): stop it where it runs.
+      }
+    }
+    if ((await job.getState()) === 'active') await this.redis.publish(CANCEL_CHANNEL, id);
+    return this.get(id);
+  }
+
+  subscribe(id: string, listener: (e: JobEvent) => void): () => void {
+    this.bus.on(id, listener);
+    return () => this.bus.off(id, listener);
+  }
+
+  waitFor(id: string, ms: number): Promise<JobRecord | null> {
+    return waitForFinal(this, id, ms);
+  }
+
+  async readiness(): Promise<Readiness> {
+    try {
+      await this.redis.ping();
+      const workers = await this.redis.zcount(keys.workers, Date.now() - WORKER_FRESH_MS, '+inf');
+      return { queue: true, workers };
+    } catch {
+      return { queue: false, workers: 0 };
+    }
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
+  }
+
+  async close(): Promise<void> {
+    await this.events.close();
+    await this.queue.close();
+    for (const c of this.connections) c.disconnect();
+  }
+}

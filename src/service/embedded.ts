@@ -1,0 +1,144 @@
+/**
+ * The job service without Redis: an in-process queue and one worker thread, with the
+ * same states, progress, cancellation, idempotency and results as the BullMQ service.
+ * For a first try and for a single machine; nothing survives a restart.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config.js';
+import type { Progress } from '../core/hooks.js';
+import { MemoryBlobStore } from '../queue/blobs.js';
+import type { JobFailure, JobRecord, JobSummary } from '../queue/contract.js';
+import { IdempotencyConflict, waitForFinal, type JobEvent, type JobService, type Readiness, type SubmitMeta, type SubmitOptions } from './jobs.js';
+
+type ThreadMessage =
+  | { type: 'progress'; id: string; progress: Progress }
+  | { type: 'done'; id: string; result: Uint8Array; summary: JobSummary }
+  | { type: 'failed'; id: string; failure: JobFailure };
+
+function threadFile(): URL {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`../worker/embedded-thread${ext}`, import.meta.url);
+}
+
+export class EmbeddedJobService implements JobService {
+  readonly mode = 'embedded' as const;
+  private readonly records = new Map<string, JobRecord>();
+  private readonly inputs = new Map<string, Buffer>();
+  private readonly results = new MemoryBlobStore();
+  private readonly idempotency = new Map<string, { id: string; hash: string }>();
+  private readonly pending: string[] = [];
+  private readonly bus = new EventEmitter();
+  private readonly thread: Worker;
+  private current: string | null = null;
+
+  constructor(private readonly config: Readonly<Config>) {
+    this.bus.setMaxListeners(0);
+    // Under tsx the thread needs its loader too; compiled, execArgv is plain.
+    this.thread = new Worker(fileURLToPath(threadFile()), { execArgv: process.execArgv });
+    this.thread.on('message', (msg: ThreadMessage) => this.onMessage(msg));
+    this.thread.on('error', (err) => {
+      console.error('embedded worker thread failed:', err);
+      if (this.current) this.finish(this.current, 'failed', { error: { code: 'INTERNAL', message: 'the worker failed on this job' } });
+    });
+    this.thread.unref();
+  }
+
+  private update(id: string, patch: Partial<JobRecord>): JobRecord {
+    const record = { ...this.records.get(id)!, ...patch };
+    this.records.set(id, record);
+    return record;
+  }
+
+  private finish(id: string, status: JobRecord['status'], patch: Partial<JobRecord>): void {
+    const record = this.update(id, { ...patch, status, finishedAt: new Date().toISOString() });
+    this.inputs.delete(id);
+    this.bus.emit(id, { type: 'final', record } satisfies JobEvent);
+    if (this.current === id) this.current = null;
+    this.next();
+  }
+
+  private onMessage(msg: ThreadMessage): void {
+    if (msg.type === 'progress') {
+      this.update(msg.id, { progress: msg.progress });
+      this.bus.emit(msg.id, { type: 'progress', progress: msg.progress } satisfies JobEvent);
+    } else if (msg.type === 'done') {
+      void this.results.put(msg.id, Buffer.from(msg.result), this.config.blobTtlSeconds).then(() => this.finish(msg.id, 'succeeded', { summary: msg.summary }));
+    } else {
+      this.finish(msg.id, msg.failure.code === 'CANCELED' ? 'canceled' : 'failed', { error: msg.failure });
+    }
+  }
+
+  private next(): void {
+    if (this.current !== null) return;
+    const id = this.pending.shift();
+    if (id === undefined) return;
+    this.current = id;
+    this.update(id, { status: 'running', startedAt: new Date().toISOString() });
+    this.thread.postMessage({ type: 'run', id, input: this.inputs.get(id)! });
+  }
+
+  async submit(pkg: Buffer, meta: SubmitMeta, opts: SubmitOptions): Promise<{ record: JobRecord; created: boolean }> {
+    if (opts.idempotencyKey) {
+      const held = this.idempotency.get(opts.idempotencyKey);
+      if (held && held.hash !== opts.bodyHash) throw new IdempotencyConflict(held.id);
+      if (held) return { record: this.records.get(held.id)!, created: false };
+    }
+    const id = randomUUID();
+    if (opts.idempotencyKey) this.idempotency.set(opts.idempotencyKey, { id, hash: opts.bodyHash });
+    const record: JobRecord = { id, status: 'queued', model: meta.model, progress: null, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, error: null, summary: null };
+    this.records.set(id, record);
+    this.inputs.set(id, pkg);
+    this.pending.push(id);
+    this.next();
+    return { record: this.records.get(id)!, created: true };
+  }
+
+  async get(id: string): Promise<JobRecord | null> {
+    return this.records.get(id) ?? null;
+  }
+
+  async result(id: string): Promise<Buffer | null> {
+    return this.records.get(id)?.status === 'succeeded' ? this.results.get(id) : null;
+  }
+
+  async cancel(id: string): Promise<JobRecord | null> {
+    const record = this.records.get(id);
+    if (!record) return null;
+    if (record.status === 'queued') {
+      this.pending.splice(this.pending.indexOf(id), 1);
+      this.finish(id, 'canceled', { error: { code: 'CANCELED', message: 'canceled before it ran' } });
+    } else if (record.status === 'running') {
+      this.thread.postMessage({ type: 'cancel', id });
+    }
+    return this.records.get(id)!;
+  }
+
+  subscribe(id: string, listener: (e: JobEvent) => void): () => void {
+    this.bus.on(id, listener);
+    return () => this.bus.off(id, listener);
+  }
+
+  waitFor(id: string, ms: number): Promise<JobRecord | null> {
+    return waitForFinal(this, id, ms);
+  }
+
+  async readiness(): Promise<Readiness> {
+    return { queue: true, workers: 1 };
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = { waiting: 0, active: 0, completed: 0, failed: 0 };
+    for (const r of this.records.values()) {
+      const key = { queued: 'waiting', running: 'active', succeeded: 'completed', failed: 'failed', canceled: 'failed' }[r.status];
+      counts[key]++;
+    }
+    return counts;
+  }
+
+  async close(): Promise<void> {
+    await this.thread.terminate();
+  }
+}
