@@ -27,6 +27,7 @@ export const API_VERSION = '1.0.0';
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.config.maxBodyBytes, ajv: { customOptions: { strict: false } } });
   installErrorHandling(app);
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(SAFETENSORS_MEDIA_TYPE, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   for (const schema of [ProblemSchema, ProgressSchema, JobFailureSchema, JobSummarySchema, JobRecordSchema, ModelSchema]) app.addSchema(schema);
 
@@ -40,6 +41,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
       },
       servers: [{ url: '/' }],
+      // No authentication yet: every operation is open (API keys come with tenants).
+      security: [],
       tags: [
         { name: 'jobs', description: 'Submit gradient jobs and read their results' },
         { name: 'models', description: 'The models jobs may name' },

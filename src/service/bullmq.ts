@@ -86,12 +86,13 @@ export class BullmqJobService implements JobService {
   }
 
   async get(id: string): Promise<JobRecord | null> {
-    const job = await Job.fromId<QueuedJobData, QueuedJobReturn>(this.queue, id);
+    // State first, then the data: a job that completes in between is read with its return value.
+    const state = await this.queue.getJobState(id);
+    const job = state === 'unknown' ? undefined : await Job.fromId<QueuedJobData, QueuedJobReturn>(this.queue, id);
     if (!job) {
       const canceled = await this.redis.get(canceledKey(id));
       return canceled ? (JSON.parse(canceled) as JobRecord) : null;
     }
-    const state = await job.getState();
     const failure = state === 'failed' ? decodeFailure(job.failedReason) : null;
     const progress = typeof job.progress === 'object' && job.progress !== null ? (job.progress as unknown as Progress) : null;
     return {
