@@ -18,9 +18,13 @@ type ThreadMessage =
   | { type: 'done'; id: string; result: Uint8Array; summary: JobSummary }
   | { type: 'failed'; id: string; failure: JobFailure };
 
-function threadFile(): URL {
+/** The worker thread: compiled JavaScript, or TypeScript through tsx's loader (threads do not inherit it). */
+function spawnThread(): Worker {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`../worker/embedded-thread${ext}`, import.meta.url);
+  const file = new URL(`../worker/embedded-thread${ext}`, import.meta.url);
+  if (ext === '.js') return new Worker(fileURLToPath(file));
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); })`;
+  return new Worker(boot, { eval: true });
 }
 
 export class EmbeddedJobService implements JobService {
@@ -31,19 +35,30 @@ export class EmbeddedJobService implements JobService {
   private readonly idempotency = new Map<string, { id: string; hash: string }>();
   private readonly pending: string[] = [];
   private readonly bus = new EventEmitter();
-  private readonly thread: Worker;
+  private thread!: Worker;
   private current: string | null = null;
+  private closing = false;
 
   constructor(private readonly config: Readonly<Config>) {
     this.bus.setMaxListeners(0);
-    // Under tsx the thread needs its loader too; compiled, execArgv is plain.
-    this.thread = new Worker(fileURLToPath(threadFile()), { execArgv: process.execArgv });
-    this.thread.on('message', (msg: ThreadMessage) => this.onMessage(msg));
-    this.thread.on('error', (err) => {
-      console.error('embedded worker thread failed:', err);
-      if (this.current) this.finish(this.current, 'failed', { error: { code: 'INTERNAL', message: 'the worker failed on this job' } });
+    this.startThread();
+  }
+
+  /** A thread that dies takes only its current job with it: the next thread takes the queue. */
+  private startThread(): void {
+    const thread = spawnThread();
+    thread.on('message', (msg: ThreadMessage) => this.onMessage(msg));
+    thread.on('error', (err) => console.error('embedded worker thread failed:', err));
+    thread.on('exit', () => {
+      if (this.closing) return;
+      const lost = this.current;
+      this.current = null;
+      this.startThread();
+      if (lost) this.finish(lost, 'failed', { error: { code: 'INTERNAL', message: 'the worker failed on this job' } });
+      else this.next();
     });
-    this.thread.unref();
+    thread.unref();
+    this.thread = thread;
   }
 
   private update(id: string, patch: Partial<JobRecord>): JobRecord {
@@ -139,6 +154,7 @@ export class EmbeddedJobService implements JobService {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.thread.terminate();
   }
 }

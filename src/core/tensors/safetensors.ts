@@ -121,7 +121,7 @@ export function encodeSafetensors(tensors: Record<string, HostTensor>, metadata:
   // Spaces up to a multiple of 8, as the reference writes: the data then starts 8-aligned.
   const padded = Math.ceil(headerBytes / 8) * 8;
   if (padded > SAFETENSORS_MAX_HEADER_BYTES) {
-    throw bad(METADATA_KEY, `the header would take ${padded} bytes, more than the ${SAFETENSORS_MAX_HEADER_BYTES} readers accept`);
+    throw bad('tensors', `the header would take ${padded} bytes, more than the ${SAFETENSORS_MAX_HEADER_BYTES} readers accept`);
   }
   const dataStart = LENGTH_BYTES + padded;
   const out = Buffer.allocUnsafe(dataStart + offset);
@@ -289,26 +289,26 @@ class HeaderParser {
         continue;
       }
       out += s.slice(start, this.i);
+      const escape = this.i;
       const e = s[this.i + 1];
       if (e === 'u') {
         let code = this.hex4(this.i + 2);
         this.i += 6;
+        // A UTF-16 pair must come whole: a lone surrogate is no character (serde refuses it).
         if (code >= 0xd800 && code <= 0xdbff) {
-          if (s[this.i] !== '\\' || s[this.i + 1] !== 'u') this.fail('lone leading surrogate in a \\u escape');
-          const low = this.hex4(this.i + 2);
-          if (low < 0xdc00 || low > 0xdfff) this.fail('lone leading surrogate in a \\u escape');
+          const low = s[this.i] === '\\' && s[this.i + 1] === 'u' ? this.hex4(this.i + 2) : -1;
+          if (low < 0xdc00 || low > 0xdfff) this.fail('lone leading surrogate in a \\u escape', escape);
           this.i += 6;
           code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
         } else if (code >= 0xdc00 && code <= 0xdfff) {
-          this.fail('lone trailing surrogate in a \\u escape', this.i - 6);
+          this.fail('lone trailing surrogate in a \\u escape', escape);
         }
         out += String.fromCodePoint(code);
       } else if (e !== undefined && Object.hasOwn(ESCAPES, e)) {
         out += ESCAPES[e];
         this.i += 2;
       } else {
-        this.i++;
-        this.fail(`invalid escape "\\${e ?? ''}"`, this.i - 1);
+        this.fail(e === undefined ? 'unterminated string' : `invalid escape "\\${e}"`, escape);
       }
       start = this.i;
     }
@@ -326,16 +326,27 @@ function kindOf(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (v instanceof Map) return 'an object';
   if (v instanceof JsonNumber) return `the number ${v.raw}`;
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'string') return `the string ${quote(v)}`;
   if (typeof v === 'boolean') return String(v);
   return typeof v;
 }
 
-/** A JSON integer literal >= 0 that a double holds exactly, or null. */
-function nonNegativeInteger(v: JsonValue | undefined): number | null {
-  if (!(v instanceof JsonNumber) || !/^(?:0|[1-9][0-9]*)$/.test(v.raw)) return null;
+/** A string for a message: JSON-quoted, long ones cut short. */
+function quote(s: string): string {
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+}
+
+/**
+ * `v` as a count or offset: a JSON integer literal >= 0 (serde refuses 2.0 and 2e0 as
+ * usize too). Beyond 2^53 a double loses integers; no real file comes near that.
+ */
+function readIndex(v: JsonValue, what: string, at: string): number {
+  if (!(v instanceof JsonNumber) || !/^(?:0|[1-9][0-9]*)$/.test(v.raw)) {
+    throw bad(at, `${what} must be a non-negative integer, got ${kindOf(v)}`);
+  }
   const n = Number(v.raw);
-  return Number.isSafeInteger(n) ? n : null;
+  if (!Number.isSafeInteger(n)) throw bad(at, `${what} is ${v.raw}, too large (at most ${Number.MAX_SAFE_INTEGER})`);
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -366,7 +377,7 @@ export function decodeSafetensors(buf: Uint8Array, field = 'body', opts: Safeten
   // A DataView reads the u64 wherever the bytes sit (a Buffer may start at any offset).
   const n64 = new DataView(buf.buffer, buf.byteOffset, LENGTH_BYTES).getBigUint64(0, true);
   // Checked before truncation, as the reference does: a huge N is an attack, not a short file.
-  if (n64 > BigInt(maxHeaderBytes)) throw bad(field, `the header length ${n64} exceeds the limit of ${maxHeaderBytes} bytes`);
+  if (Number(n64) > maxHeaderBytes) throw bad(field, `the header length ${n64} exceeds the limit of ${maxHeaderBytes} bytes`);
   const n = Number(n64);
   if (LENGTH_BYTES + n > size) {
     throw bad(field, `truncated: the header length says ${n} bytes but only ${size - LENGTH_BYTES} follow the ${LENGTH_BYTES}-byte length`);
@@ -428,7 +439,7 @@ function parseHeader(bytes: Uint8Array, field: string): Map<string, JsonValue> {
   try {
     text = UTF8.decode(bytes);
   } catch {
-    throw bad(field, `the header is not valid UTF-8 (${describeUtf8Error(bytes)})`);
+    throw bad(field, `the header is not valid UTF-8: ${describeUtf8Error(bytes)}`);
   }
   let root: JsonValue;
   try {
@@ -452,22 +463,35 @@ function parseHeader(bytes: Uint8Array, field: string): Map<string, JsonValue> {
   return root;
 }
 
-/** Where the first invalid UTF-8 sequence starts (only computed to explain a refusal). */
-function describeUtf8Error(bytes: Uint8Array): string {
-  let lo = 0;
-  let hi = bytes.length;
-  // The longest valid prefix, by bisection (a prefix cut inside a sequence is also invalid,
-  // so this finds the start of the offending sequence, give or take its first bytes).
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    try {
-      UTF8.decode(bytes.subarray(0, mid));
-      lo = mid;
-    } catch {
-      hi = mid - 1;
+/**
+ * Where the first invalid UTF-8 sequence starts, for the refusal message (the fast native
+ * decoder only says that there is one).
+ */
+function describeUtf8Error(b: Uint8Array): string {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
     }
+    // Lead byte: how many continuation bytes follow, and the smallest code point allowed
+    // (anything smaller is an overlong encoding).
+    const need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (need === 0) return `byte 0x${c.toString(16)} at offset ${i} of the header cannot start a character`;
+    let cp = c & (0x7f >> (need + 1));
+    for (let k = 1; k <= need; k++) {
+      const next = b[i + k];
+      if (next === undefined) return `the character at offset ${i} of the header is cut short`;
+      if ((next & 0xc0) !== 0x80) return `the character at offset ${i} of the header is cut short`;
+      cp = (cp << 6) | (next & 0x3f);
+    }
+    const min = need === 1 ? 0x80 : need === 2 ? 0x800 : 0x10000;
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return `the bytes at offset ${i} of the header do not encode a valid character`;
+    }
+    i += need + 1;
   }
-  return `an invalid byte sequence at byte ${lo} of the header`;
+  return 'an invalid byte sequence';
 }
 
 function readMetadata(info: JsonValue, at: string, out: Record<string, string>): void {
@@ -491,41 +515,31 @@ function readEntry(info: JsonValue, name: string, at: string, maxElements: numbe
     throw bad(
       at,
       REFERENCE_DTYPES.has(dtype)
-        ? `dtype ${JSON.stringify(dtype)} is not accepted: only ${allowed} (the service computes in float32)`
-        : `unknown dtype ${kindOf(dtype).replace('the string ', '')} (allowed: ${allowed})`,
+        ? `dtype ${JSON.stringify(dtype)} is not accepted (allowed: ${allowed}; the service computes in float32)`
+        : `unknown dtype ${quote(dtype)} (allowed: ${allowed})`,
     );
   }
 
   const rawShape = info.get('shape');
   if (rawShape === undefined) throw bad(at, 'shape is missing');
   if (!Array.isArray(rawShape)) throw bad(at, `shape must be an array of non-negative integers, got ${kindOf(rawShape)}`);
-  const shape: number[] = [];
-  for (let i = 0; i < rawShape.length; i++) {
-    const d = nonNegativeInteger(rawShape[i]);
-    if (d === null) throw bad(at, `shape[${i}] must be a non-negative integer, got ${kindOf(rawShape[i])}`);
-    shape.push(d);
-  }
-  // The element count, refused as soon as it passes the limit so the product never
-  // grows past what a double holds exactly; a zero dimension makes an empty tensor.
+  const shape = rawShape.map((d, i) => readIndex(d, `shape[${i}]`, at));
+  // Checked before anything is allocated; a zero dimension makes an empty tensor, which
+  // the reference allows. Past the limit the product may be inexact, which only the
+  // message shows.
   let count = 1;
-  if (!shape.includes(0)) {
-    for (const d of shape) {
-      count *= d;
-      if (count > maxElements) {
-        throw bad(at, `shape ${formatShape(shape)} has more elements than the limit of ${maxElements}`);
-      }
-    }
-  } else {
-    count = 0;
+  for (const d of shape) count *= d;
+  if (count > maxElements) {
+    throw bad(at, `shape ${formatShape(shape)} has ${count} elements, more than the limit of ${maxElements}`);
   }
 
   const offsets = info.get('data_offsets');
   if (offsets === undefined) throw bad(at, 'data_offsets is missing');
-  const begin = Array.isArray(offsets) && offsets.length === 2 ? nonNegativeInteger(offsets[0]) : null;
-  const end = Array.isArray(offsets) && offsets.length === 2 ? nonNegativeInteger(offsets[1]) : null;
-  if (begin === null || end === null) {
+  if (!Array.isArray(offsets) || offsets.length !== 2) {
     throw bad(at, `data_offsets must be [begin, end], two non-negative integers, got ${describeOffsets(offsets)}`);
   }
+  const begin = readIndex(offsets[0], 'data_offsets[0] (begin)', at);
+  const end = readIndex(offsets[1], 'data_offsets[1] (end)', at);
   if (end < begin) throw bad(at, `data_offsets [${begin}, ${end}] end before they begin`);
   const needed = count * F32_BYTES;
   if (end - begin !== needed) {
@@ -536,6 +550,5 @@ function readEntry(info: JsonValue, name: string, at: string, maxElements: numbe
 
 function describeOffsets(v: JsonValue): string {
   if (!Array.isArray(v)) return kindOf(v);
-  if (v.length !== 2) return `an array of ${v.length} elements`;
-  return `[${v.map((x) => (x instanceof JsonNumber ? x.raw : kindOf(x))).join(', ')}]`;
+  return `an array of ${v.length} elements`;
 }
