@@ -265,7 +265,7 @@ export interface paths {
                              * @description Solver steps inside each z piece
                              * @default 1
                              */
-                            substeps: number;
+                            substeps?: number;
                             /** @description T; default: the schedule's largest time (1, or 0.9946 for vp_cosine) */
                             t_start?: number;
                             /** @description Default 1e-3 (1/N for discrete schedules) */
@@ -274,7 +274,7 @@ export interface paths {
                              * @description How the n + 1 piece boundaries are placed
                              * @default uniform_t
                              */
-                            grid: "uniform_t" | "uniform_lambda" | "explicit";
+                            grid?: "uniform_t" | "uniform_lambda" | "explicit";
                             /** @description For grid "explicit": n + 1 strictly decreasing times */
                             times?: number[];
                         };
@@ -307,21 +307,21 @@ export interface paths {
                              * @description One of discrete, adjoint, adjoint_backsolve, adjoint_deis
                              * @default discrete
                              */
-                            method: string;
+                            method?: string;
                             /** @description What to differentiate with respect to; default x_T and z (and guidance_scale and uncond when guided). theta is the expensive one. */
                             wrt?: ("x_T" | "z" | "theta" | "guidance_scale" | "uncond")[];
                             /**
                              * @description Adjoint substeps per solver step (continuous adjoint methods)
                              * @default 1
                              */
-                            adjoint_substeps: number;
+                            adjoint_substeps?: number;
                             /** @description Runge-Kutta method of the continuous adjoint; default: euler for euler/ddim, heun for heun/dpmpp_2m, rk4 for rk4 */
                             adjoint_solver?: "euler" | "heun" | "rk4";
                             /**
                              * @description Order of adjoint_deis (2: multistep)
                              * @default 2
                              */
-                            order: 1 | 2;
+                            order?: 1 | 2;
                             /** @description Cap on the tape of a one-pass discrete gradient; 0 forces per-step checkpoints */
                             memory_budget_mb?: number;
                             diagnostics?: {
@@ -329,22 +329,22 @@ export interface paths {
                                  * @description Compare <grad, v> with central differences of the loss along a random v
                                  * @default false
                                  */
-                                fd_probe: boolean;
+                                fd_probe?: boolean;
                                 /**
                                  * @description h of the probe: L(p ± h v), v ~ N(0, I)
                                  * @default 0.001
                                  */
-                                fd_step: number;
+                                fd_step?: number;
                                 /**
                                  * @description Seed of the probe direction
                                  * @default 0
                                  */
-                                seed: number;
+                                seed?: number;
                                 /**
                                  * @description For adjoint methods: relative L2 difference to the exact discrete gradient
                                  * @default false
                                  */
-                                compare_discrete: boolean;
+                                compare_discrete?: boolean;
                             };
                         };
                     };
@@ -586,7 +586,7 @@ export interface paths {
                              * @description Solver steps inside each z piece
                              * @default 1
                              */
-                            substeps: number;
+                            substeps?: number;
                             /** @description T; default: the schedule's largest time (1, or 0.9946 for vp_cosine) */
                             t_start?: number;
                             /** @description Default 1e-3 (1/N for discrete schedules) */
@@ -595,7 +595,7 @@ export interface paths {
                              * @description How the n + 1 piece boundaries are placed
                              * @default uniform_t
                              */
-                            grid: "uniform_t" | "uniform_lambda" | "explicit";
+                            grid?: "uniform_t" | "uniform_lambda" | "explicit";
                             /** @description For grid "explicit": n + 1 strictly decreasing times */
                             times?: number[];
                         };
@@ -628,21 +628,21 @@ export interface paths {
                              * @description One of discrete, adjoint, adjoint_backsolve, adjoint_deis
                              * @default discrete
                              */
-                            method: string;
+                            method?: string;
                             /** @description What to differentiate with respect to; default x_T and z (and guidance_scale and uncond when guided). theta is the expensive one. */
                             wrt?: ("x_T" | "z" | "theta" | "guidance_scale" | "uncond")[];
                             /**
                              * @description Adjoint substeps per solver step (continuous adjoint methods)
                              * @default 1
                              */
-                            adjoint_substeps: number;
+                            adjoint_substeps?: number;
                             /** @description Runge-Kutta method of the continuous adjoint; default: euler for euler/ddim, heun for heun/dpmpp_2m, rk4 for rk4 */
                             adjoint_solver?: "euler" | "heun" | "rk4";
                             /**
                              * @description Order of adjoint_deis (2: multistep)
                              * @default 2
                              */
-                            order: 1 | 2;
+                            order?: 1 | 2;
                             /** @description Cap on the tape of a one-pass discrete gradient; 0 forces per-step checkpoints */
                             memory_budget_mb?: number;
                             diagnostics?: {
@@ -650,22 +650,22 @@ export interface paths {
                                  * @description Compare <grad, v> with central differences of the loss along a random v
                                  * @default false
                                  */
-                                fd_probe: boolean;
+                                fd_probe?: boolean;
                                 /**
                                  * @description h of the probe: L(p ± h v), v ~ N(0, I)
                                  * @default 0.001
                                  */
-                                fd_step: number;
+                                fd_step?: number;
                                 /**
                                  * @description Seed of the probe direction
                                  * @default 0
                                  */
-                                seed: number;
+                                seed?: number;
                                 /**
                                  * @description For adjoint methods: relative L2 difference to the exact discrete gradient
                                  * @default false
                                  */
-                                compare_discrete: boolean;
+                                compare_discrete?: boolean;
                             };
                         };
                     };

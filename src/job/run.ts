@@ -67,7 +67,7 @@ export async function runJob(raw: unknown, ctx: RunContext, opts: RunOptions = {
 
     const diagnostics: JobOutput['diagnostics'] = {};
     const wanted = gradient.diagnostics;
-    if (wanted?.fd_probe) diagnostics.fd_probe = await fdProbe(problem, outcome.grads, options.wrt, wanted.fd_step, wanted.seed);
+    if (wanted?.fd_probe) diagnostics.fd_probe = await fdProbe(problem, outcome.grads, options.wrt, wanted.fd_step ?? 1e-3, wanted.seed ?? 0);
     if (wanted?.compare_discrete && valid.method !== 'discrete') diagnostics.vs_discrete = await compareWithDiscrete(problem, options, outcome.grads);
     if (outcome.reconstructionError !== undefined) diagnostics.reconstruction_error = outcome.reconstructionError;
 

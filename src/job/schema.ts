@@ -20,10 +20,10 @@ export const SolverOptionsSchema = Type.Object(
   {
     method: Type.String({ description: `One of ${SOLVER_CHOICES.join(', ')}`, examples: ['ddim'] }),
     steps: Type.Integer({ minimum: 1, description: 'n: the number of z pieces; z_k drives piece k' }),
-    substeps: Type.Integer({ minimum: 1, default: 1, description: 'Solver steps inside each z piece' }),
+    substeps: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'Solver steps inside each z piece' })),
     t_start: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'T; default: the schedule\'s largest time (1, or 0.9946 for vp_cosine)' })),
     t_end: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Default 1e-3 (1/N for discrete schedules)' })),
-    grid: Type.Union([...GRID_KINDS.map((k) => Type.Literal(k))], { default: 'uniform_t', description: 'How the n + 1 piece boundaries are placed' }),
+    grid: Type.Optional(Type.Union([...GRID_KINDS.map((k) => Type.Literal(k))], { default: 'uniform_t', description: 'How the n + 1 piece boundaries are placed' })),
     times: Type.Optional(Type.Array(Type.Number(), { description: 'For grid "explicit": n + 1 strictly decreasing times' })),
   },
   { additionalProperties: false },
@@ -31,28 +31,28 @@ export const SolverOptionsSchema = Type.Object(
 
 export const DiagnosticsOptionsSchema = Type.Object(
   {
-    fd_probe: Type.Boolean({ default: false, description: 'Compare <grad, v> with central differences of the loss along a random v' }),
-    fd_step: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 1e-3, description: 'h of the probe: L(p ± h v), v ~ N(0, I)' }),
-    seed: Type.Integer({ minimum: 0, default: 0, description: 'Seed of the probe direction' }),
-    compare_discrete: Type.Boolean({ default: false, description: 'For adjoint methods: relative L2 difference to the exact discrete gradient' }),
+    fd_probe: Type.Optional(Type.Boolean({ default: false, description: 'Compare <grad, v> with central differences of the loss along a random v' })),
+    fd_step: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 1e-3, description: 'h of the probe: L(p ± h v), v ~ N(0, I)' })),
+    seed: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Seed of the probe direction' })),
+    compare_discrete: Type.Optional(Type.Boolean({ default: false, description: 'For adjoint methods: relative L2 difference to the exact discrete gradient' })),
   },
   { additionalProperties: false },
 );
 
 export const GradientOptionsSchema = Type.Object(
   {
-    method: Type.String({ default: 'discrete', description: `One of ${GRADIENT_METHOD_CHOICES.join(', ')}` }),
+    method: Type.Optional(Type.String({ default: 'discrete', description: `One of ${GRADIENT_METHOD_CHOICES.join(', ')}` })),
     wrt: Type.Optional(
       Type.Array(Type.Union(WRT_NAMES.map((w) => Type.Literal(w))), {
         uniqueItems: true,
         description: 'What to differentiate with respect to; default x_T and z (and guidance_scale and uncond when guided). theta is the expensive one.',
       }),
     ),
-    adjoint_substeps: Type.Integer({ minimum: 1, default: 1, description: 'Adjoint substeps per solver step (continuous adjoint methods)' }),
+    adjoint_substeps: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'Adjoint substeps per solver step (continuous adjoint methods)' })),
     adjoint_solver: Type.Optional(
       Type.Union(ADJOINT_SOLVERS.map((s) => Type.Literal(s)), { description: 'Runge-Kutta method of the continuous adjoint; default: euler for euler/ddim, heun for heun/dpmpp_2m, rk4 for rk4' }),
     ),
-    order: Type.Union([Type.Literal(1), Type.Literal(2)], { default: 2, description: 'Order of adjoint_deis (2: multistep)' }),
+    order: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)], { default: 2, description: 'Order of adjoint_deis (2: multistep)' })),
     memory_budget_mb: Type.Optional(Type.Number({ minimum: 0, description: 'Cap on the tape of a one-pass discrete gradient; 0 forces per-step checkpoints' })),
     diagnostics: Type.Optional(DiagnosticsOptionsSchema),
   },
@@ -84,3 +84,9 @@ export const JobSchema = Type.Object(
 export type Job = Static<typeof JobSchema>;
 export type SolverOptions = Static<typeof SolverOptionsSchema>;
 export type GradientOptionsSpec = Static<typeof GradientOptionsSchema>;
+
+/** A job after its defaults are filled in (parseJob): the optional-with-default fields are set. */
+export type ParsedJob = Omit<Job, 'solver' | 'gradient'> & {
+  solver: Required<Pick<SolverOptions, 'substeps' | 'grid'>> & SolverOptions;
+  gradient?: Required<Pick<GradientOptionsSpec, 'method' | 'adjoint_substeps' | 'order'>> & GradientOptionsSpec;
+};

@@ -1,7 +1,9 @@
 /** The time grid of a job, checked against the schedule's domain. */
 import { invalid } from '../errors.js';
 import type { Schedule } from '../core/schedules/schedule.js';
-import type { SolverOptions } from './schema.js';
+import type { ParsedJob } from './schema.js';
+
+type SolverOptions = ParsedJob['solver'];
 
 /** The default end time: 1e-3, or the schedule's first table step when that is later. */
 export function defaultTEnd(schedule: Schedule): number {

@@ -12,16 +12,16 @@ import { SCHEDULE_VARIANTS, scheduleSpecProblem, type ScheduleSpec } from '../co
 import { makeSchedule } from '../core/schedules/index.js';
 import type { ModelManifest } from '../core/models/manifest.js';
 import type { AdjointSolverName, Wrt } from '../core/gradients/types.js';
-import { GRADIENT_METHOD_CHOICES, JobSchema, SOLVER_CHOICES, type Job } from './schema.js';
+import { GRADIENT_METHOD_CHOICES, JobSchema, SOLVER_CHOICES, type ParsedJob } from './schema.js';
 import { assertSchema } from './schema-errors.js';
 import { checkTimes } from './times.js';
 import { checkLossSpec } from './loss-check.js';
 
 export interface ValidJob {
-  job: Job;
+  job: ParsedJob & { gradient: NonNullable<ParsedJob['gradient']> };
   schedule: ScheduleSpec;
   /** The n + 1 piece boundaries, or the grid's ends. */
-  grid: { kind: Job['solver']['grid']; tStart: number; tEnd: number; times?: number[] };
+  grid: { kind: ParsedJob['solver']['grid']; tStart: number; tEnd: number; times?: number[] };
   method: string;
   wrt: Wrt[];
   adjointSolver: AdjointSolverName;
@@ -35,9 +35,9 @@ function oneOf(value: string, choices: string[], field: string, what: string): v
 }
 
 /** Validates the schema alone and applies defaults (no manifest needed). */
-export function parseJob(raw: unknown): Job {
+export function parseJob(raw: unknown): ParsedJob {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('(body)', 'expected a JSON object');
-  const job = Value.Default(JobSchema, Value.Clone(raw)) as Job;
+  const job = Value.Default(JobSchema, Value.Clone(raw)) as ParsedJob;
   // Defaults inside a union are not applied by the schema walk: fill the chosen variant's.
   const sched = job.schedule as { type?: string } | undefined;
   if (sched && typeof sched.type === 'string' && Object.hasOwn(SCHEDULE_VARIANTS, sched.type)) {
@@ -51,7 +51,7 @@ export function validateJob(raw: unknown, manifest: ModelManifest, config: Pick<
   const job = parseJob(raw);
   const { limits } = config;
   const { solver } = job;
-  const gradient = job.gradient ?? (Value.Default(JobSchema.properties.gradient, {}) as NonNullable<Job['gradient']>);
+  const gradient = job.gradient ?? (Value.Default(JobSchema.properties.gradient, {}) as NonNullable<ParsedJob['gradient']>);
   oneOf(solver.method, SOLVER_CHOICES, 'solver.method', 'solver');
   oneOf(gradient.method, GRADIENT_METHOD_CHOICES, 'gradient.method', 'gradient method');
   const n = solver.steps;

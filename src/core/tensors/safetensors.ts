@@ -327,6 +327,7 @@ function kindOf(v: unknown): string {
   if (v instanceof Map) return 'an object';
   if (v instanceof JsonNumber) return `the number ${v.raw}`;
   if (typeof v === 'string') return `the string ${quote(v)}`;
+  if (typeof v === 'number') return `the number ${v}`;
   if (typeof v === 'boolean') return String(v);
   return typeof v;
 }

@@ -1,0 +1,143 @@
+/**
+ * Conv2DBackpropInput for the wasm backend, run on XNNPACK through the
+ * backend's own Conv2D kernel. It replaces tfjs-backend-wasm's built-in kernel,
+ * a scalar C++ loop that took ~10x the forward convolution's time and dominated
+ * the backward pass of conv models. The forward op conv2dTranspose runs this
+ * same kernel (with inputShape = its output shape), so it gets the fast path too.
+ *
+ * The input gradient of y = conv2d(x, W; stride s, dilation d, padding p)
+ *   dx[b, i, j, ci] = sum_{oh, ow, kh, kw, co : oh*s + kh*d - pTop = i, ow*s + kw*d - pLeft = j}
+ *                     dy[b, oh, ow, co] * W[kh, kw, ci, co]
+ * is a stride-1 convolution of dy with the stride-s zeros inserted between its
+ * pixels ("dilated"), padded by (fh-1)*d - pTop on top (likewise left), with
+ * the filter flipped in h and w and its channel axes swapped:
+ *   dx = conv2d(pad(dilate_s(dy)), flip_hw(W) as [fh, fw, co, ci]; stride 1, dilation d, 'valid').
+ * Padding that comes out negative (explicit pads wider than the filter) crops
+ * dy instead, since XNNPACK takes only non-negative padding.
+ */
+import { tf } from '../../tf.js';
+import { as4D, requireFloat32, withScratch, zeros, type ConvPad, type RoundingMode, type Scratch, type TensorInfo, type WasmBackend } from './common.js';
+
+const NAME = 'Conv2DBackpropInput';
+
+interface Attrs {
+  strides: number | [number, number];
+  pad: ConvPad;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: RoundingMode;
+  inputShape: [number, number, number, number];
+  /** Not part of tfjs's attrs (its conv2d gradient refuses dilations); honoured when given. */
+  dilations?: number | [number, number];
+}
+
+/**
+ * Where the zero-dilated dy sits along one spatial axis of the stride-1
+ * convolution's input: the range [begin, end) of the dilated axis (length
+ * outSize*stride, trailing zeros included) that is kept, and the zeros the
+ * convolution pads before and after it.
+ */
+interface AxisPlan {
+  begin: number;
+  end: number;
+  padBefore: number;
+  padAfter: number;
+}
+
+function planAxis(inSize: number, outSize: number, filterSize: number, stride: number, dilation: number, forwardPadBefore: number): AxisPlan {
+  const reach = (filterSize - 1) * dilation;
+  // The stride-1 'valid' convolution must see inSize + reach rows to give inSize outputs;
+  // row r of that input is row r - lead of the dilated dy.
+  const lead = reach - forwardPadBefore;
+  const needed = inSize + reach;
+  const begin = Math.max(0, -lead);
+  const end = Math.min(outSize * stride, needed - lead);
+  return { begin, end, padBefore: Math.max(0, lead), padAfter: needed - lead - end };
+}
+
+/** dy [B, OH, OW, C] with stride-1 zeros after each pixel: [B, OH*sh, OW*sw, C]. */
+function dilate(scratch: Scratch, dy: TensorInfo, strideHeight: number, strideWidth: number): TensorInfo {
+  if (strideHeight === 1 && strideWidth === 1) return dy;
+  const [b, oh, ow, c] = dy.shape as [number, number, number, number];
+  // Reshapes share dy's buffer; the one PadV2 writes every inserted zero.
+  const spread = scratch.run('Reshape', { x: dy }, { shape: [b, oh, 1, ow, 1, c] });
+  const padded = scratch.run('PadV2', { x: spread }, {
+    paddings: [
+      [0, 0],
+      [0, 0],
+      [0, strideHeight - 1],
+      [0, 0],
+      [0, strideWidth - 1],
+      [0, 0],
+    ],
+    constantValue: 0,
+  });
+  return scratch.run('Reshape', { x: padded }, { shape: [b, oh * strideHeight, ow * strideWidth, c] });
+}
+
+function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: {}; attrs?: tf.NamedAttrMap }): TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const dy = args.inputs.dy!;
+  const filter = args.inputs.filter!;
+  const attrs = args.attrs as unknown as Attrs;
+  requireFloat32(NAME, { dy, filter });
+
+  const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC');
+  const info = tf.backend_util.computeConv2DInfo(
+    as4D(NAME, 'inputShape', attrs.inputShape),
+    as4D(NAME, 'filter', filter.shape),
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    dataFormat,
+  );
+  if (filter.shape[2] !== info.inChannels) {
+    throw new Error(`${NAME} on wasm: filter has ${filter.shape[2]} input channels but inputShape [${attrs.inputShape}] has ${info.inChannels}`);
+  }
+  if (!tf.util.arraysEqual(dy.shape, info.outShape)) {
+    throw new Error(`${NAME} on wasm: dy has shape [${dy.shape}] but the convolution's output is [${info.outShape}]`);
+  }
+  const channelsLast = dataFormat === 'channelsLast';
+
+  const rows = planAxis(info.inHeight, info.outHeight, info.filterHeight, info.strideHeight, info.dilationHeight, info.padInfo.top);
+  const cols = planAxis(info.inWidth, info.outWidth, info.filterWidth, info.strideWidth, info.dilationWidth, info.padInfo.left);
+  if (rows.end <= rows.begin || cols.end <= cols.begin || tf.util.sizeFromShape(dy.shape) === 0 || tf.util.sizeFromShape(info.inShape) === 0) {
+    // No pixel of x meets a filter tap (or there is nothing to compute): the gradient is zero.
+    return zeros(backend, info.inShape);
+  }
+
+  return withScratch(backend, (scratch) => {
+    // XNNPACK's Conv2D is channels-last only, so NCHW is transposed around it.
+    const dyNhwc = channelsLast ? dy : scratch.run('Transpose', { x: dy }, { perm: [0, 2, 3, 1] });
+    let input = dilate(scratch, dyNhwc, info.strideHeight, info.strideWidth);
+    const [b, h, w, c] = input.shape as [number, number, number, number];
+    if (rows.begin > 0 || cols.begin > 0 || rows.end < h || cols.end < w) {
+      input = scratch.run('Slice', { x: input }, { begin: [0, rows.begin, cols.begin, 0], size: [b, rows.end - rows.begin, cols.end - cols.begin, c] });
+    }
+    const flipped = scratch.run('Reverse', { x: filter }, { dims: [0, 1] });
+    const swapped = scratch.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+    const dx = scratch.run(
+      'Conv2D',
+      { x: input, filter: swapped },
+      {
+        strides: 1,
+        dilations: [info.dilationHeight, info.dilationWidth],
+        pad: [
+          [0, 0],
+          [rows.padBefore, rows.padAfter],
+          [cols.padBefore, cols.padAfter],
+          [0, 0],
+        ],
+        dataFormat: 'NHWC',
+      },
+    );
+    return scratch.keep(channelsLast ? dx : scratch.run('Transpose', { x: dx }, { perm: [0, 3, 1, 2] }));
+  });
+}
+
+export const conv2DBackpropInputConfig: tf.KernelConfig = {
+  kernelName: NAME,
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropInput,
+};
