@@ -76,7 +76,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     limits: Object.freeze({
       maxSteps: integer(env, 'MAX_STEPS', 1000, 1, 100_000),
       maxSubsteps: integer(env, 'MAX_SUBSTEPS', 64, 1, 10_000),
-      maxBatch: integer(env, 'MAX_BATCH', 64, 1, 1 << 16),
+      maxBatch: integer(env, 'MAX_BATCH', 64, 1, 1 << 24),
       maxTensorElements: integer(env, 'MAX_TENSOR_ELEMENTS', 1 << 24, 1, 1 << 28),
     }),
   });

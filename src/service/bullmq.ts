@@ -43,7 +43,10 @@ export class BullmqJobService implements JobService {
     this.bus.setMaxListeners(0);
     this.events.on('progress', ({ jobId, data }) => this.bus.emit(jobId, { type: 'progress', progress: data as unknown as Progress }));
     for (const event of ['completed', 'failed', 'removed'] as const) {
-      this.events.on(event, ({ jobId }: { jobId: string }) => void this.get(jobId).then((record) => record && this.bus.emit(jobId, { type: 'final', record })));
+      // Read the job only for someone who listens (a waiting request, an event stream).
+      this.events.on(event, ({ jobId }: { jobId: string }) => {
+        if (this.bus.listenerCount(jobId) > 0) void this.get(jobId).then((record) => record && this.bus.emit(jobId, { type: 'final', record }));
+      });
     }
   }
 

@@ -16,6 +16,7 @@ import type { RunContext } from '../job/run.js';
 import { processPackage, isFinal, failureOf } from './process.js';
 
 const config = loadConfig();
+const PROGRESS_MS = 100;
 let setup: Promise<{ ctx: RunContext; blobs: RedisBlobStore }> | null = null;
 
 function context() {
@@ -31,14 +32,16 @@ export default async function processGradientJob(job: SandboxedJob<QueuedJobData
   const { ctx, blobs } = await context();
   const input = await blobs.get(job.data.inputKey);
   if (!input) throw new UnrecoverableError(encodeFailure({ code: 'INPUT_EXPIRED', message: 'the job input is no longer stored' }));
-  let lastStep = '';
+  // Progress goes to Redis at most every PROGRESS_MS (and at each phase's end): a tiny job
+  // should not pay a round trip per step, a long one still reports every few steps.
+  let lastReport = 0;
   try {
     const { result, summary } = await processPackage(input, ctx, {
       signal,
       onProgress: (p) => {
-        const at = `${p.phase}:${p.step}`;
-        if (at === lastStep) return;
-        lastStep = at;
+        const now = performance.now();
+        if (now - lastReport < PROGRESS_MS && p.step !== p.steps) return;
+        lastReport = now;
         void job.updateProgress(p as unknown as object);
       },
     });

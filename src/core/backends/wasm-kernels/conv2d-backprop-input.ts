@@ -74,6 +74,20 @@ function dilate(scratch: Scratch, dy: TensorInfo, strideHeight: number, strideWi
   return scratch.run('Reshape', { x: padded }, { shape: [b, oh * strideHeight, ow * strideWidth, c] });
 }
 
+/**
+ * Whether dy can be the convolution's output: the same shape, or spatially
+ * larger with the same batch and channels. tfjs's conv2d gradient drops
+ * dimRoundingMode, so a 'ceil' or 'round' convolution hands its gradient a dy
+ * larger than the truncated size recomputed here; tfjs's cpu and built-in wasm
+ * kernels then read only dy's leading outHeight x outWidth block, and so does
+ * this kernel (planAxis never keeps rows past it), to give the same results.
+ */
+function fitsOutput(dyShape: readonly number[], outShape: readonly number[], channelsLast: boolean): boolean {
+  if (dyShape.length !== 4) return false;
+  const spatial = channelsLast ? [1, 2] : [2, 3];
+  return dyShape.every((size, axis) => (spatial.includes(axis) ? size >= outShape[axis]! : size === outShape[axis]));
+}
+
 function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: {}; attrs?: tf.NamedAttrMap }): TensorInfo {
   const backend = args.backend as WasmBackend;
   const dy = args.inputs.dy!;
@@ -95,10 +109,10 @@ function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: {};
   if (filter.shape[2] !== info.inChannels) {
     throw new Error(`${NAME} on wasm: filter has ${filter.shape[2]} input channels but inputShape [${attrs.inputShape}] has ${info.inChannels}`);
   }
-  if (!tf.util.arraysEqual(dy.shape, info.outShape)) {
+  const channelsLast = dataFormat === 'channelsLast';
+  if (!fitsOutput(dy.shape, info.outShape, channelsLast)) {
     throw new Error(`${NAME} on wasm: dy has shape [${dy.shape}] but the convolution's output is [${info.outShape}]`);
   }
-  const channelsLast = dataFormat === 'channelsLast';
 
   const rows = planAxis(info.inHeight, info.outHeight, info.filterHeight, info.strideHeight, info.dilationHeight, info.padInfo.top);
   const cols = planAxis(info.inWidth, info.outWidth, info.filterWidth, info.strideWidth, info.dilationWidth, info.padInfo.left);
