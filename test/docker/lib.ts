@@ -324,7 +324,7 @@ const lastOf = (stage: Stage, keyword: string) => of(stage, keyword).at(-1);
 /** The argument vector of an exec-form (JSON) instruction, or null for shell form. */
 export function execForm(instruction: Instruction | undefined): string[] | null {
   if (!instruction) return null;
-  const raw = (instruction.getRawArgumentsContent() ?? '').trim();
+  const raw = (instruction.getRawArgumentsContent() ?? '').replace(/\\\r?\n/g, ' ').trim();
   const json = instruction instanceof Healthcheck ? raw.replace(/^(--\S+\s+)*CMD\s+/, '') : raw;
   try {
     const value: unknown = JSON.parse(json);
@@ -423,6 +423,10 @@ export function dockerfileProblems(text: string, expect: DockerfileExpectations)
   }
 
   if (rootImage(file, runtime) !== expect.runtimeBase) problems.push(`runtime stage rests on ${rootImage(file, runtime)}, not ${expect.runtimeBase}`);
+  // dist/ is ES modules because package.json says "type": "module": it must ship beside dist/.
+  if (!copies(runtime).some((c) => c.from === null && c.sources.includes('package.json'))) {
+    problems.push('the runtime stage has no package.json, so node would not load dist/ as ES modules');
+  }
 
   // The compiled service comes from a stage that ran `npm ci` and `npm run build`.
   const dist = copies(runtime).find((c) => c.sources.some((s) => /(^|\/)dist\/?$/.test(s)));
