@@ -28,6 +28,8 @@ export interface Config {
     attempts: number;
     /** Touched every few seconds while the worker lives (for container health checks). */
     heartbeatFile: string | null;
+    /** On SIGTERM, how long running jobs may take to finish before they are handed back. */
+    stopGraceMs: number;
   };
   logLevel: string;
   /** Limits a job must stay within. */
@@ -71,6 +73,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       stalledIntervalMs: integer(env, 'STALLED_INTERVAL_MS', 30_000, 1000, 3_600_000),
       attempts: integer(env, 'JOB_ATTEMPTS', 3, 1, 100),
       heartbeatFile: env.WORKER_HEARTBEAT_FILE || null,
+      stopGraceMs: integer(env, 'STOP_GRACE_MS', 30_000, 0, 3_600_000),
     }),
     logLevel: env.LOG_LEVEL || 'info',
     limits: Object.freeze({

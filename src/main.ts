@@ -13,7 +13,7 @@ api.app.log.info(`diffgrad on http://${config.host}:${config.port} (docs at /doc
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     void (async () => {
-      await worker?.stop();
+      await worker?.stop(config.worker.stopGraceMs);
       await api.close();
       process.exit(0);
     })();

@@ -7,7 +7,7 @@ const handle = await startWorker(config);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     console.log(`${signal}: finishing the current jobs, taking no new ones`);
-    handle.stop(Number(process.env.STOP_GRACE_MS ?? 30_000)).then(
+    handle.stop(config.worker.stopGraceMs).then(
       () => process.exit(0),
       (err) => {
         console.error(err);

@@ -62,7 +62,7 @@ export async function startWorker(config: Readonly<Config>, log: (msg: string) =
   timer.unref();
 
   let stopping: Promise<void> | null = null;
-  const stop = (graceMs = 30_000) =>
+  const stop = (graceMs = config.worker.stopGraceMs) =>
     (stopping ??= (async () => {
       clearInterval(timer);
       const closed = worker.close();
