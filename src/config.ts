@@ -2,7 +2,7 @@
  * The service's configuration: read from the environment once, validated, frozen.
  * Nothing else reads process.env.
  */
-import { BACKENDS, type BackendChoice } from './core/backends/select.js';
+import { BACKENDS, type BackendChoice } from './core/backends/names.js';
 
 export interface Config {
   /** Folder with one sub-folder per model. */

@@ -11,9 +11,9 @@ import { tf } from '../tf.js';
 import { CodedError } from '../../errors.js';
 import { registerWasmGradientKernels } from './wasm-kernels.js';
 
-export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
-export type BackendChoice = BackendName | 'auto';
+import { BACKENDS, type BackendChoice, type BackendName } from './names.js';
+
+export { BACKENDS, type BackendChoice, type BackendName } from './names.js';
 
 async function loadTensorflowBindings(): Promise<boolean> {
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {

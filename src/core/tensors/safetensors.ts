@@ -63,11 +63,13 @@ function bad(field: string, reason: string): CodedError {
 }
 
 /**
- * Sets an own, enumerable property even for names like "__proto__", which a plain
+ * Sets an own, enumerable property even for the name "__proto__", which a plain
  * assignment would turn into a prototype change (tensor names come from clients).
+ * Plain assignment otherwise: defineProperty is slow on objects with many keys.
  */
 function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -363,9 +365,10 @@ interface Entry {
 
 /**
  * Reads a safetensors file. Throws INVALID_TENSOR naming `field` for a problem with the
- * file as a whole (truncation, header, layout gaps at the end, trailing bytes) and
+ * file as a whole (truncation, the header's encoding or syntax, trailing bytes) and
  * `${field}.<tensor name>` (or `${field}.__metadata__...`) where one entry is to blame.
- * Tensors come back in data order, each in a fresh Float32Array that aliases nothing.
+ * Tensors come back in data order, each in a fresh Float32Array that aliases nothing
+ * (not the input, not each other: callers may transfer or keep them independently).
  */
 export function decodeSafetensors(buf: Uint8Array, field = 'body', opts: SafetensorsDecodeOptions = {}): SafetensorsFile {
   const maxElements = opts.maxElements ?? DEFAULT_MAX_ELEMENTS;
@@ -378,8 +381,8 @@ export function decodeSafetensors(buf: Uint8Array, field = 'body', opts: Safeten
   // A DataView reads the u64 wherever the bytes sit (a Buffer may start at any offset).
   const n64 = new DataView(buf.buffer, buf.byteOffset, LENGTH_BYTES).getBigUint64(0, true);
   // Checked before truncation, as the reference does: a huge N is an attack, not a short file.
-  if (Number(n64) > maxHeaderBytes) throw bad(field, `the header length ${n64} exceeds the limit of ${maxHeaderBytes} bytes`);
   const n = Number(n64);
+  if (n > maxHeaderBytes) throw bad(field, `the header length ${n64} exceeds the limit of ${maxHeaderBytes} bytes`);
   if (LENGTH_BYTES + n > size) {
     throw bad(field, `truncated: the header length says ${n} bytes but only ${size - LENGTH_BYTES} follow the ${LENGTH_BYTES}-byte length`);
   }
