@@ -54,7 +54,8 @@ export function unpackJob(buf: Uint8Array, field = 'body', maxElements?: number)
   const used = new Set<string>();
   const walk = (value: unknown, path: string): unknown => {
     if (isReference(value)) {
-      const t = tensors[value.$tensor];
+      // Own keys only: a reference such as "constructor" must not find Object.prototype's.
+      const t = Object.hasOwn(tensors, value.$tensor) ? tensors[value.$tensor] : undefined;
       if (!t) throw invalid(path || field, `refers to tensor "${value.$tensor}", which the file does not hold`);
       used.add(value.$tensor);
       return encodeTensor(t, 'b64');
