@@ -1,18 +1,25 @@
 /**
- * Conv2DBackpropFilter on wasm (XNNPACK through the swapped-roles Conv2D in
- * src/core/backends/wasm-kernels) against the cpu backend's kernel, for
- * x [4, 32, 32, 64] and filter [3, 3, 64, 64], 'same' padding. The wasm
- * forward conv2d of the same layer is printed as a yardstick. Prints a table.
+ * The wasm gradient kernels (XNNPACK through the backend's own Conv2D, in
+ * src/core/backends/wasm-kernels) against the cpu backend's kernels, for
+ * x [4, 32, 32, 64] and filter [3, 3, 64, 64], 'same' padding. Prints a table:
  *
- * The cpu kernel takes seconds per call here, so it runs CPU_REPS times (default 1).
+ * - Conv2DBackpropFilter: ours vs cpu (tfjs-backend-wasm has none).
+ * - Conv2DBackpropInput: ours vs the built-in wasm kernel it replaces (called
+ *   through its saved config) vs cpu.
+ *
+ * The wasm forward conv2d of the same layer is printed as a yardstick.
+ * The cpu kernels take seconds per call here, so they run CPU_REPS times (default 1).
  */
 import { tf } from '../src/core/tf.js';
 import { selectBackend, type BackendName } from '../src/core/backends/select.js';
+import { builtinWasmKernel } from '../src/core/backends/wasm-kernels.js';
 
-const X_SHAPE = [4, 32, 32, 64] as const;
+const X_SHAPE: [number, number, number, number] = [4, 32, 32, 64];
 const FILTER_SHAPE: [number, number, number, number] = [3, 3, 64, 64];
 const WASM_REPS = 20;
 const CPU_REPS = Number(process.env.CPU_REPS ?? 1);
+
+type Kernel = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -34,18 +41,38 @@ function time(op: () => tf.Tensor, reps: number, warmup: number): { ms: number; 
   return { ms: median(samples), values };
 }
 
-async function measure(backend: BackendName, strides: number, reps: number, warmup: number) {
+interface Measured {
+  ms: number;
+  values: Float32Array;
+  /** the built-in wasm kernel's time, where one was replaced */
+  builtin?: { ms: number; values: Float32Array };
+  /** the wasm forward conv2d of the layer */
+  forward: number;
+}
+
+async function measure(kernel: Kernel, backend: BackendName, strides: number, reps: number, warmup: number): Promise<Measured> {
   await selectBackend(backend);
   // Same seeds on both backends: tfjs's seeded sampler runs in JS.
-  const x = tf.randomNormal([...X_SHAPE], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const dyShape = tf.backend_util.computeConv2DInfo([...X_SHAPE], FILTER_SHAPE, strides, 1, 'same').outShape;
+  const x = tf.randomNormal(X_SHAPE, 0, 1, 'float32', 1) as tf.Tensor4D;
+  const dyShape = tf.backend_util.computeConv2DInfo(X_SHAPE, FILTER_SHAPE, strides, 1, 'same').outShape;
   const dy = tf.randomNormal(dyShape, 0, 1, 'float32', 2);
   const filter = tf.randomNormal(FILTER_SHAPE, 0, 1, 'float32', 3) as tf.Tensor4D;
-  const attrs = { strides, pad: 'same', dataFormat: 'NHWC', filterShape: FILTER_SHAPE };
-  const backprop = time(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor, reps, warmup);
-  const forward = backend === 'wasm' ? time(() => tf.conv2d(x, filter, strides, 'same'), reps, warmup).ms : NaN;
+  let result: Measured;
+  if (kernel === 'Conv2DBackpropFilter') {
+    const attrs = { strides, pad: 'same', dataFormat: 'NHWC', filterShape: FILTER_SHAPE };
+    result = { ...time(() => tf.engine().runKernel(kernel, { x, dy }, attrs) as tf.Tensor, reps, warmup), forward: NaN };
+  } else {
+    const attrs = { strides, pad: 'same', dataFormat: 'NHWC', inputShape: X_SHAPE };
+    result = { ...time(() => tf.engine().runKernel(kernel, { dy, filter }, attrs) as tf.Tensor, reps, warmup), forward: NaN };
+    const builtin = backend === 'wasm' ? builtinWasmKernel(kernel) : undefined;
+    if (builtin) {
+      const run = () => tf.engine().makeTensorFromTensorInfo(builtin.kernelFunc({ inputs: { dy, filter }, backend: tf.backend(), attrs }) as tf.TensorInfo);
+      result.builtin = time(run, Math.max(3, reps / 4), 1);
+    }
+  }
+  if (backend === 'wasm') result.forward = time(() => tf.conv2d(x, filter, strides, 'same'), reps, warmup).ms;
   tf.dispose([x, dy, filter]);
-  return { ...backprop, forward };
+  return result;
 }
 
 function maxRelErr(a: Float32Array, b: Float32Array): number {
@@ -58,14 +85,18 @@ function maxRelErr(a: Float32Array, b: Float32Array): number {
   return diff / scale;
 }
 
-console.log(`Conv2DBackpropFilter, x [${X_SHAPE}], filter [${FILTER_SHAPE}], pad 'same' (median ms per call)`);
-console.log('| stride | wasm ms | cpu ms | speed-up | max rel err vs cpu | wasm forward conv2d ms |');
-console.log('|---|---|---|---|---|---|');
-for (const strides of [1, 2]) {
-  const wasm = await measure('wasm', strides, WASM_REPS, 3);
-  const cpu = await measure('cpu', strides, CPU_REPS, 0);
-  console.log(
-    `| ${strides} | ${wasm.ms.toFixed(2)} | ${cpu.ms.toFixed(0)} | ${(cpu.ms / wasm.ms).toFixed(0)}x | ` +
-      `${maxRelErr(wasm.values, cpu.values).toExponential(1)} | ${wasm.forward.toFixed(2)} |`,
-  );
+console.log(`x [${X_SHAPE}], filter [${FILTER_SHAPE}], pad 'same' (median ms per call; errors are max |a - cpu| / max |cpu|)`);
+console.log('| kernel | stride | ours (wasm) ms | built-in wasm ms | cpu ms | ours vs built-in | ours vs cpu | ours rel err | built-in rel err | wasm forward conv2d ms |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+for (const kernel of ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const) {
+  for (const strides of [1, 2]) {
+    const wasm = await measure(kernel, 'wasm', strides, WASM_REPS, 3);
+    const cpu = await measure(kernel, 'cpu', strides, CPU_REPS, 0);
+    const b = wasm.builtin;
+    console.log(
+      `| ${kernel} | ${strides} | ${wasm.ms.toFixed(2)} | ${b ? b.ms.toFixed(2) : '—'} | ${cpu.ms.toFixed(0)} | ` +
+        `${b ? `${(b.ms / wasm.ms).toFixed(1)}x` : '—'} | ${(cpu.ms / wasm.ms).toFixed(0)}x | ` +
+        `${maxRelErr(wasm.values, cpu.values).toExponential(1)} | ${b ? maxRelErr(b.values, cpu.values).toExponential(1) : '—'} | ${wasm.forward.toFixed(2)} |`,
+    );
+  }
 }

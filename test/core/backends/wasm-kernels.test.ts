@@ -5,12 +5,14 @@
  * gradients ignore dilation when indexing; segment ids of rank > 1) the
  * reference is computed here straight from the forward convolution's
  * definition, itself checked against tfjs's forward op by the adjoint identity.
+ * Conv2DBackpropInput replaces the backend's built-in kernel, so it is also
+ * checked through the ops that reach it: conv2d's gradient and conv2dTranspose.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../../src/core/tf.js';
 import { selectBackend, type BackendName } from '../../../src/core/backends/select.js';
-import { registerWasmGradientKernels, WASM_GRADIENT_KERNELS } from '../../../src/core/backends/wasm-kernels.js';
+import { builtinWasmKernel, registerWasmGradientKernels, WASM_GRADIENT_KERNELS, WASM_REPLACED_KERNELS } from '../../../src/core/backends/wasm-kernels.js';
 
 const TOLERANCE = 1e-5;
 
@@ -77,7 +79,7 @@ async function wasmVsCpu(kernel: string, inputs: () => Record<string, tf.Tensor>
   return [wasm!, cpu!];
 }
 
-function outShape(xShape: number[], filterShape: number[], strides: number, pad: Pad, dilations = 1, depthwise = false, nchw = false, rounding?: 'floor' | 'round' | 'ceil'): number[] {
+function outShape(xShape: number[], filterShape: number[], strides: number | [number, number], pad: Pad, dilations = 1, depthwise = false, nchw = false, rounding?: 'floor' | 'round' | 'ceil'): number[] {
   return tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
@@ -102,15 +104,43 @@ test('wasm: every gradient kernel is registered, and registering again changes n
   await selectBackend('wasm');
   assert.deepEqual([...WASM_GRADIENT_KERNELS].sort(), [
     'Conv2DBackpropFilter',
+    'Conv2DBackpropInput',
     'DepthwiseConv2dNativeBackpropFilter',
     'DepthwiseConv2dNativeBackpropInput',
     'UnsortedSegmentSum',
   ]);
   const before = WASM_GRADIENT_KERNELS.map((name) => tf.getKernel(name, 'wasm'));
   for (const config of before) assert.ok(config, 'registered when wasm initialised');
-  registerWasmGradientKernels();
-  registerWasmGradientKernels();
+  const warnings: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args);
+  try {
+    registerWasmGradientKernels();
+    registerWasmGradientKernels();
+  } finally {
+    console.warn = warn;
+  }
   assert.deepEqual(WASM_GRADIENT_KERNELS.map((name) => tf.getKernel(name, 'wasm')), before);
+  assert.deepEqual(warnings, [], 'no "already registered" warnings');
+});
+
+test('wasm: Conv2DBackpropInput replaces the built-in kernel, which stays reachable', async () => {
+  await selectBackend('wasm');
+  assert.deepEqual(WASM_REPLACED_KERNELS, ['Conv2DBackpropInput']);
+  const builtin = builtinWasmKernel('Conv2DBackpropInput');
+  assert.ok(builtin, 'the built-in config was saved');
+  assert.notEqual(tf.getKernel('Conv2DBackpropInput', 'wasm').kernelFunc, builtin.kernelFunc);
+  // The saved built-in still runs (its wasm function was bound at backend setup) and agrees.
+  const dy = tf.tensor(randn(2 * 4 * 5 * 3, 61), [2, 4, 5, 3]);
+  const filter = tf.tensor(randn(3 * 3 * 2 * 3, 62), [3, 3, 2, 3]);
+  const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 8, 9, 2] };
+  const backend = tf.backend();
+  const theirsInfo = builtin.kernelFunc({ inputs: { dy, filter }, backend, attrs }) as tf.TensorInfo;
+  const theirs = Array.from(backend.readSync(theirsInfo.dataId) as Float32Array);
+  backend.disposeData(theirsInfo.dataId);
+  const ours = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs) as tf.Tensor;
+  assertClose({ shape: ours.shape, dtype: ours.dtype, values: Array.from(ours.dataSync()) }, { shape: [2, 8, 9, 2], values: theirs }, 'dx vs built-in');
+  tf.dispose([dy, filter, ours]);
 });
 
 // ---------------------------------------------------------------- Conv2DBackpropFilter
@@ -167,6 +197,158 @@ test('Conv2DBackpropFilter wasm honours a dilations attr (adjoint of the forward
     const rhs = dW!.values.reduce((acc, v, i) => acc + v * wv[i]!, 0);
     assert.ok(Math.abs(lhs!.values[0]! - rhs) <= TOLERANCE * Math.abs(rhs), `${describe(c)}: ${lhs!.values[0]} vs ${rhs}`);
   }
+});
+
+// ---------------------------------------------------------------- Conv2DBackpropInput
+
+interface BpiCase {
+  x: number[];
+  f: number[];
+  strides: number | [number, number];
+  pad: Pad;
+  rounding?: 'floor' | 'round' | 'ceil';
+  dilations?: number;
+  nchw?: boolean;
+}
+
+const BPI_CASES: BpiCase[] = [
+  { x: [1, 7, 9, 3], f: [3, 3, 3, 5], strides: 1, pad: 'same' },
+  { x: [1, 7, 9, 3], f: [3, 3, 3, 5], strides: 1, pad: 'valid' },
+  { x: [3, 9, 7, 4], f: [3, 3, 4, 2], strides: 2, pad: 'same' },
+  { x: [3, 9, 7, 4], f: [3, 3, 4, 2], strides: 2, pad: 'valid' },
+  { x: [1, 8, 8, 3], f: [3, 3, 3, 4], strides: 2, pad: 'valid' },
+  // the dilated dy's trailing zeros overhang the input and are cropped
+  { x: [1, 9, 7, 3], f: [2, 2, 3, 4], strides: 2, pad: 'same' },
+  { x: [3, 8, 10, 3], f: [2, 2, 3, 4], strides: 2, pad: 'same' },
+  { x: [1, 9, 6, 4], f: [3, 2, 4, 3], strides: 1, pad: EXPLICIT },
+  { x: [3, 9, 6, 4], f: [3, 2, 4, 3], strides: 2, pad: EXPLICIT },
+  // explicit padding wider than the filter: dy is cropped in front instead of padded
+  { x: [1, 5, 5, 3], f: [3, 3, 3, 4], strides: 1, pad: [[0, 0], [6, 0], [0, 3], [0, 0]] },
+  { x: [3, 9, 6, 4], f: [3, 3, 4, 2], strides: 2, pad: 1, rounding: 'ceil' },
+  { x: [1, 10, 7, 2], f: [3, 3, 2, 3], strides: 2, pad: 0, rounding: 'round' },
+  { x: [3, 10, 9, 3], f: [3, 3, 3, 2], strides: 2, pad: 1, rounding: 'floor' },
+  { x: [1, 11, 5, 1], f: [5, 1, 1, 3], strides: 1, pad: 'same' },
+  { x: [3, 13, 11, 3], f: [5, 5, 3, 2], strides: 2, pad: 'same' },
+  { x: [1, 12, 9, 2], f: [5, 5, 2, 4], strides: 2, pad: 'valid' },
+  { x: [3, 7, 7, 6], f: [1, 1, 6, 4], strides: 1, pad: 'valid' },
+  { x: [1, 7, 7, 2], f: [1, 1, 2, 3], strides: 3, pad: 'valid' },
+  { x: [2, 6, 7, 1], f: [1, 1, 1, 2], strides: 2, pad: 'valid' },
+  { x: [3, 9, 8, 3], f: [3, 3, 3, 4], strides: [1, 2], pad: 'same' },
+  { x: [2, 3, 9, 7], f: [3, 3, 3, 2], strides: 1, pad: 'same', nchw: true },
+  { x: [3, 4, 9, 6], f: [3, 3, 4, 2], strides: 2, pad: 'valid', nchw: true },
+  { x: [1, 2, 8, 7], f: [3, 2, 2, 3], strides: 2, pad: [[0, 0], [0, 0], [1, 2], [0, 1]], nchw: true },
+];
+
+/** Dilation with stride 1 (tfjs forbids both > 1 at once). */
+const BPI_DILATED: BpiCase[] = [
+  { x: [3, 11, 9, 3], f: [3, 3, 3, 4], strides: 1, pad: 'same', dilations: 2 },
+  { x: [1, 11, 10, 2], f: [3, 2, 2, 3], strides: 1, pad: 'valid', dilations: 2 },
+  { x: [3, 9, 9, 3], f: [2, 3, 3, 2], strides: 1, pad: EXPLICIT, dilations: 2 },
+  { x: [1, 12, 12, 2], f: [5, 5, 2, 3], strides: 1, pad: 'same', dilations: 2 },
+];
+
+function bpiInputs(c: BpiCase) {
+  const dyShape = outShape(c.x, c.f, c.strides, c.pad, c.dilations ?? 1, false, c.nchw, c.rounding);
+  return { dyShape, fv: randn(size(c.f), 71), dyv: randn(size(dyShape), 72), xv: randn(size(c.x), 73) };
+}
+
+function bpiAttrs(c: BpiCase): tf.NamedAttrMap {
+  return { strides: c.strides, pad: c.pad, dataFormat: c.nchw ? 'NCHW' : 'NHWC', dimRoundingMode: c.rounding as string, inputShape: c.x };
+}
+
+/**
+ * The filter of a d-dilated convolution as an undilated one: taps spread d
+ * apart with zeros between. Same padding, since tfjs pads by the effective size.
+ */
+function spreadFilter(fv: Float32Array, f: number[], d: number): { values: Float32Array; shape: number[] } {
+  const [fh, fw, ci, co] = f as [number, number, number, number];
+  const eh = (fh - 1) * d + 1;
+  const ew = (fw - 1) * d + 1;
+  const out = new Float32Array(eh * ew * ci * co);
+  for (let kh = 0; kh < fh; kh++)
+    for (let kw = 0; kw < fw; kw++)
+      out.set(fv.subarray((kh * fw + kw) * ci * co, (kh * fw + kw + 1) * ci * co), (kh * d * ew + kw * d) * ci * co);
+  return { values: out, shape: [eh, ew, ci, co] };
+}
+
+for (const c of BPI_CASES) {
+  test(`Conv2DBackpropInput wasm matches cpu: ${describe(c)}`, async () => {
+    const { dyShape, fv, dyv } = bpiInputs(c);
+    const [wasm, cpu] = await wasmVsCpu('Conv2DBackpropInput', () => ({ dy: tf.tensor(dyv, dyShape), filter: tf.tensor(fv, c.f) }), bpiAttrs(c));
+    assertClose(wasm, cpu, 'dx');
+  });
+}
+
+for (const c of BPI_DILATED) {
+  test(`Conv2DBackpropInput wasm honours dilations (cpu reference with the zero-spread filter): ${describe(c)}`, async () => {
+    // The cpu kernel ignores dilations, so it gets the equivalent undilated filter instead.
+    const { dyShape, fv, dyv, xv } = bpiInputs(c);
+    const spread = spreadFilter(fv, c.f, c.dilations!);
+    const [wasm] = await on('wasm', () =>
+      tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor(dyv, dyShape), filter: tf.tensor(fv, c.f) }, { ...bpiAttrs(c), dilations: c.dilations! }) as tf.Tensor,
+    );
+    const [cpu, fwd] = await on('cpu', () => [
+      tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor(dyv, dyShape), filter: tf.tensor(spread.values, spread.shape) }, bpiAttrs(c)) as tf.Tensor,
+      // adjoint check of the reference itself: <conv2d(x, w, dilated), dy> = <x, dx>
+      tf.sum(tf.mul(tf.conv2d(tf.tensor4d(xv, c.x as [number, number, number, number]), tf.tensor4d(fv, c.f as [number, number, number, number]), 1, c.pad as 'same', 'NHWC', c.dilations!), tf.tensor(dyv, dyShape))),
+    ]);
+    assertClose(wasm!, cpu!, 'dx');
+    const viaDx = cpu!.values.reduce((acc, v, i) => acc + v * xv[i]!, 0);
+    assert.ok(Math.abs(fwd!.values[0]! - viaDx) <= TOLERANCE * Math.abs(viaDx), `<x, dx>: ${fwd!.values[0]} vs ${viaDx}`);
+  });
+}
+
+// tf.conv2d runs on XNNPACK, which is channels-last only, so the op-level checks are NHWC.
+for (const c of BPI_CASES.filter((c) => !c.nchw)) {
+  test(`tf.grad of sum(conv2d * r) w.r.t. x, and conv2dTranspose forward, wasm vs cpu: ${describe(c)}`, async () => {
+    const { dyShape, fv, dyv, xv } = bpiInputs(c);
+    const x4 = c.x as [number, number, number, number];
+    const run = () => {
+      const f = tf.tensor4d(fv, c.f as [number, number, number, number]);
+      const r = tf.tensor(dyv, dyShape);
+      const dx = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, f, c.strides, c.pad as 'same', 'NHWC', 1, c.rounding), r)))(tf.tensor(xv, c.x));
+      const transposed = tf.conv2dTranspose(r as tf.Tensor4D, f, x4, c.strides, c.pad as 'same', c.rounding);
+      return [dx, transposed];
+    };
+    const wasm = await on('wasm', run);
+    const cpu = await on('cpu', run);
+    assertClose(wasm[0]!, cpu[0]!, 'd/dx');
+    assertClose(wasm[1]!, cpu[1]!, 'conv2dTranspose');
+  });
+}
+
+test('tf.grads through conv2dTranspose w.r.t. its input and filter, wasm vs cpu', async () => {
+  for (const c of [BPI_CASES[2]!, BPI_CASES[7]!, BPI_CASES[13]!]) {
+    const { dyShape, fv, dyv, xv } = bpiInputs(c);
+    const run = () => {
+      const w = tf.tensor(xv, c.x);
+      const loss = (y: tf.Tensor, f: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2dTranspose(y as tf.Tensor4D, f as tf.Tensor4D, c.x as [number, number, number, number], c.strides, c.pad as 'same', c.rounding), w));
+      return tf.grads(loss)([tf.tensor(dyv, dyShape), tf.tensor(fv, c.f)]);
+    };
+    const wasm = await on('wasm', run);
+    const cpu = await on('cpu', run);
+    assertClose(wasm[0]!, cpu[0]!, `${describe(c)} d/dy`);
+    assertClose(wasm[1]!, cpu[1]!, `${describe(c)} d/dfilter`);
+  }
+});
+
+test('Conv2DBackpropInput on wasm rejects a dy or filter that does not fit the convolution, allocating nothing', async () => {
+  await selectBackend('wasm');
+  const backend = tf.backend() as unknown as { numDataIds(): number };
+  const dy = tf.zeros([1, 5, 5, 3]);
+  const filter = tf.zeros([3, 3, 2, 3]);
+  const buffers = backend.numDataIds();
+  assert.throws(
+    () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 6, 6, 2] }),
+    /dy has shape \[1,5,5,3\] but the convolution's output is \[1,6,6,3\]/,
+  );
+  assert.throws(
+    () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 5, 5, 4] }),
+    /filter has 2 input channels but inputShape \[1,5,5,4\] has 4/,
+  );
+  assert.equal(backend.numDataIds(), buffers);
+  tf.dispose([dy, filter]);
 });
 
 // ---------------------------------------------------------------- depthwise, reference from the definition
@@ -411,6 +593,9 @@ test('each wasm gradient kernel, run twice, leaves no tensors or heap buffers be
   const filter = tf.tensor(randn(3 * 3 * 3 * 2, 53), [3, 3, 3, 2]);
   const dyDw = tf.tensor(randn(2 * 5 * 4 * 6, 54), [2, 5, 4, 6]);
   const ids = tf.tensor1d([1, 0], 'int32');
+  const filterIn = tf.tensor(randn(3 * 3 * 3 * 4, 55), [3, 3, 3, 4]);
+  const filter2 = tf.tensor(randn(2 * 2 * 3 * 4, 57), [2, 2, 3, 4]);
+  const dyCrop = tf.tensor(randn(2 * 9 * 6 * 4, 56), [2, 9, 6, 4]);
   const calls: [string, () => tf.Tensor][] = [
     // valid + stride 2 on even sizes also exercises the cropping Slice intermediate
     ['Conv2DBackpropFilter', () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dyConv }, { strides: 2, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] }) as tf.Tensor],
@@ -418,6 +603,12 @@ test('each wasm gradient kernel, run twice, leaves no tensors or heap buffers be
     ['DepthwiseConv2dNativeBackpropInput', () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dyDw, filter }, { strides: 2, pad: 'same', dilations: 1, inputShape: [2, 9, 8, 3] }) as tf.Tensor],
     ['DepthwiseConv2dNativeBackpropFilter', () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy: dyDw }, { strides: 2, pad: 'same', dilations: 1, filterShape: [3, 3, 3, 2] }) as tf.Tensor],
     ['UnsortedSegmentSum', () => tf.engine().runKernel('UnsortedSegmentSum', { x, segmentIds: ids }, { numSegments: 3 }) as tf.Tensor],
+    // 2x2 'same' stride 2 on odd sizes: dilation PadV2, reshapes and the cropping Slice
+    ['Conv2DBackpropInput', () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dyConv, filter: filter2 }, { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 7, 5, 3] }) as tf.Tensor],
+    ['Conv2DBackpropInput NCHW', () => tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.transpose(dyConv, [0, 3, 1, 2]), filter: filter2 }, { strides: 2, pad: 'same', dataFormat: 'NCHW', inputShape: [2, 3, 7, 5] }) as tf.Tensor],
+    ['Conv2DBackpropInput dilated', () => tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.slice(x, [0, 0, 0, 0], [2, 9, 8, 2]), filter: tf.ones([3, 3, 3, 2]) }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 8, 3], dilations: 2 }) as tf.Tensor],
+    ['Conv2DBackpropInput front crop', () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dyCrop, filter: filterIn }, { strides: 1, pad: [[0, 0], [6, 0], [0, 3], [0, 0]], dataFormat: 'NHWC', inputShape: [2, 5, 5, 3] }) as tf.Tensor],
+    ['conv2dTranspose', () => tf.conv2dTranspose(dyConv as tf.Tensor4D, filterIn as tf.Tensor4D, [2, 8, 6, 3], 2, 'same')],
     ['conv2d gradient', () => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x, tf.ones([3, 3, 3, 4])])[1]!],
   ];
   for (const [name, call] of calls) {
@@ -428,7 +619,7 @@ test('each wasm gradient kernel, run twice, leaves no tensors or heap buffers be
     assert.equal(tf.memory().numTensors, tensors, `${name}: tensors`);
     assert.equal(backend.numDataIds(), buffers, `${name}: wasm heap buffers`);
   }
-  tf.dispose([x, dyConv, filter, dyDw, ids]);
+  tf.dispose([x, dyConv, filter, dyDw, ids, filterIn, filter2, dyCrop]);
 });
 
 test('Conv2DBackpropFilter on wasm rejects a dy that does not fit the convolution, allocating nothing', async () => {

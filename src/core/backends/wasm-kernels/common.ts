@@ -40,6 +40,12 @@ export class Scratch {
     return out;
   }
 
+  /** Adopts `info`, made outside run() (e.g. by makeOutput), to be freed with the rest. */
+  hold(info: TensorInfo): TensorInfo {
+    this.held.push(info);
+    return info;
+  }
+
   /** Hands `info` to the caller instead of freeing it. */
   keep(info: TensorInfo): TensorInfo {
     const i = this.held.indexOf(info);
