@@ -3,26 +3,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import request from 'supertest';
-import { startStack, tinyJob, poll, type Stack } from '../helpers/stack.js';
+import { startStack, tinyJob, longJob, poll, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
 before(async () => {
   stack = await startStack({ db: 3, workers: 1 });
 });
 after(async () => stack.close());
-
-/** A job long enough to catch while it runs: unet-32 with checkpoints, many steps. */
-function longJob(steps = 60) {
-  const n = 32 * 32 * 4;
-  return {
-    model: 'unet-32',
-    x_T: { shape: [1, 32, 32, 4], data: Array.from({ length: n }, (_, i) => Math.sin(i)) },
-    z: { shape: [steps, 1, 64], data: Array.from({ length: steps * 64 }, (_, i) => Math.cos(i)) },
-    loss: { type: 'linear', weights: { shape: [1, 32, 32, 4], data: new Array(n).fill(1e-3) } },
-    solver: { method: 'ddim', steps },
-    gradient: { memory_budget_mb: 0 },
-  };
-}
 
 function readEvents(path: string): Promise<Array<{ event: string; data: any }>> {
   return new Promise((resolve, reject) => {

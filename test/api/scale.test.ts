@@ -9,7 +9,7 @@ import request from 'supertest';
 import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUE_NAME } from '../../src/queue/names.js';
-import { startStack, stackEnv, tinyJob, poll, type Stack } from '../helpers/stack.js';
+import { startStack, stackEnv, tinyJob, longJob, poll, type Stack } from '../helpers/stack.js';
 
 const DB = 4;
 let stack: Stack;
@@ -49,16 +49,7 @@ test('50 jobs from 5 concurrent clients on 2 workers: all succeed with the right
 });
 
 test('a worker killed with SIGKILL mid-job: the job completes on the other worker', async () => {
-  const steps = 40;
-  const n = 32 * 32 * 4;
-  const job = {
-    model: 'unet-32',
-    x_T: { shape: [1, 32, 32, 4], data: Array.from({ length: n }, (_, i) => Math.sin(i)) },
-    z: { shape: [steps, 1, 64], data: Array.from({ length: steps * 64 }, (_, i) => Math.cos(i)) },
-    loss: { type: 'linear', weights: { shape: [1, 32, 32, 4], data: new Array(n).fill(1e-3) } },
-    solver: { method: 'ddim', steps },
-    gradient: { memory_budget_mb: 0 },
-  };
+  const job = longJob(40);
   const { body } = await request(stack.url).post('/v1/jobs').send(job).expect(202);
   await poll(async () => (await request(stack.url).get(body.urls.self)).body, (b) => b.status === 'running' && b.progress?.step >= 2, 60_000);
   // The worker holding the job: its name (recorded as processedBy) carries its pid.

@@ -82,3 +82,16 @@ export async function poll<T>(f: () => Promise<T>, done: (v: T) => boolean, ms =
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** A job long enough to catch while it runs: unet-32 with checkpoints, many steps. */
+export function longJob(steps = 60) {
+  const n = 32 * 32 * 4;
+  return {
+    model: 'unet-32',
+    x_T: { shape: [1, 32, 32, 4], data: Array.from({ length: n }, (_, i) => Math.sin(i)) },
+    z: { shape: [steps, 1, 64], data: Array.from({ length: steps * 64 }, (_, i) => Math.cos(i)) },
+    loss: { type: 'linear', weights: { shape: [1, 32, 32, 4], data: new Array(n).fill(1e-3) } },
+    solver: { method: 'ddim', steps },
+    gradient: { memory_budget_mb: 0 },
+  };
+}
