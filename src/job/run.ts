@@ -30,8 +30,9 @@ export interface RunOptions {
 
 export async function runJob(raw: unknown, ctx: RunContext, opts: RunOptions = {}): Promise<JobOutput> {
   const started = performance.now();
-  const loaded = await ctx.registry.get(parseJob(raw).model);
-  const valid = validateJob(raw, loaded.manifest, ctx.config);
+  const parsed = parseJob(raw);
+  const loaded = await ctx.registry.get(parsed.model);
+  const valid = validateJob(raw, loaded.manifest, ctx.config, parsed);
   const { job, tensors } = valid;
   const owned: Tensor[] = [];
   const own = <T extends Tensor>(t: T): T => (owned.push(t), t);

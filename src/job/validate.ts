@@ -47,8 +47,9 @@ export function parseJob(raw: unknown): ParsedJob {
   return job;
 }
 
-export function validateJob(raw: unknown, manifest: ModelManifest, config: Pick<Config, 'limits'>): ValidJob {
-  const job = parseJob(raw);
+/** Validates a job against the model's manifest; pass a ParsedJob to skip parsing it again. */
+export function validateJob(raw: unknown, manifest: ModelManifest, config: Pick<Config, 'limits'>, parsed?: ParsedJob): ValidJob {
+  const job = parsed ?? parseJob(raw);
   const { limits } = config;
   const { solver } = job;
   const gradient = job.gradient ?? (Value.Default(JobSchema.properties.gradient, {}) as NonNullable<ParsedJob['gradient']>);

@@ -72,13 +72,13 @@ export function jobRoutes(app: FastifyInstance, deps: { service: JobService; cat
       const parsed = parseJob(job);
       let manifest;
       try {
-        manifest = (await catalog.describe(parsed.model)).manifest;
+        manifest = await catalog.manifest(parsed.model);
       } catch (err) {
         // A model named in the body that does not exist is a bad field, not a missing resource.
         if (err instanceof CodedError && err.code === 'UNKNOWN_MODEL') throw new CodedError('UNKNOWN_MODEL', err.message, { field: 'model', status: 422 });
         throw err;
       }
-      const valid = validateJob(job, manifest, config);
+      const valid = validateJob(job, manifest, config, parsed);
       const pkg = isPackage ? body : packJob(job, config.limits.maxTensorElements);
       const bodyHash = createHash('sha256').update(isPackage ? body : JSON.stringify(job)).digest('hex');
       const key = request.headers['idempotency-key'] as string | undefined;

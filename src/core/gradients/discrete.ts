@@ -19,10 +19,9 @@ import type { GradientMethod, GradientOptions, GradientOutcome, GradientProblem 
 async function unrolled(problem: GradientProblem, options: GradientOptions): Promise<GradientOutcome> {
   const steps = problem.grid.interval.length;
   const sink = new GradientSink(problem, options.wrt);
-  const perPiece = problem.conds.map((_, k) => sink.sources(k));
-  // Theta appears once; per-piece sources list it with every piece, so take it from piece 0 only.
-  const condSources = perPiece.map((p) => ({ tensors: p.tensors.filter((_, i) => p.slots[i].kind !== 'theta'), slots: p.slots.filter((s) => s.kind !== 'theta') }));
-  const thetaSources = { tensors: perPiece[0].tensors.filter((_, i) => perPiece[0].slots[i].kind === 'theta'), slots: perPiece[0].slots.filter((s) => s.kind === 'theta') };
+  // One pass over the whole solve: every piece's conditioning, and the weights once.
+  const condSources = problem.conds.map((_, k) => sink.conditioningSources(k));
+  const thetaSources = sink.thetaSources();
   const inputs = [problem.xT, ...condSources.flatMap((p) => p.tensors), ...thetaSources.tensors];
   const evals0 = problem.model.evaluations;
   let x0: Tensor | null = null;

@@ -21,8 +21,15 @@ export class GradientSink {
     this.theta = Array(problem.model.thetaVariables.length).fill(null);
   }
 
-  /** The tensors to differentiate at a step of `piece`, and where their gradients go. */
+  /** The tensors to differentiate at a step of `piece` (its conditioning, then the weights), and where their gradients go. */
   sources(piece: number): { tensors: Tensor[]; slots: Slot[] } {
+    const cond = this.conditioningSources(piece);
+    const theta = this.thetaSources();
+    return { tensors: [...cond.tensors, ...theta.tensors], slots: [...cond.slots, ...theta.slots] };
+  }
+
+  /** The piece's z_k, w_k, u_k that are differentiated. */
+  conditioningSources(piece: number): { tensors: Tensor[]; slots: Slot[] } {
     const cond: StepConditioning = this.problem.conds[piece];
     const tensors: Tensor[] = [];
     const slots: Slot[] = [];
@@ -35,13 +42,14 @@ export class GradientSink {
     add('z', cond.z);
     add('guidance_scale', cond.scale);
     add('uncond', cond.uncond);
-    if (this.wrt.has('theta')) {
-      this.problem.model.thetaVariables.forEach((v, index) => {
-        tensors.push(v);
-        slots.push({ kind: 'theta', index });
-      });
-    }
     return { tensors, slots };
+  }
+
+  /** The weights, when they are differentiated. */
+  thetaSources(): { tensors: Tensor[]; slots: Slot[] } {
+    if (!this.wrt.has('theta')) return { tensors: [], slots: [] };
+    const vars = this.problem.model.thetaVariables;
+    return { tensors: [...vars], slots: vars.map((_, index) => ({ kind: 'theta' as const, index })) };
   }
 
   /** Adds grads[i] * scale into slots[i]; takes ownership of grads. */

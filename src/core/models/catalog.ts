@@ -72,6 +72,11 @@ export class ModelCatalog {
     return Promise.all(ids.map(async (id) => parseManifest(await readJson(join(this.modelsDir, id), 'manifest.json'), id)));
   }
 
+  /** One model's manifest alone (what validating a job needs; model.json is not read). */
+  async manifest(id: string): Promise<ModelManifest> {
+    return parseManifest(await readJson(await this.folderOf(id), 'manifest.json'), id);
+  }
+
   async describe(id: string): Promise<ModelDescription> {
     const dir = await this.folderOf(id);
     const manifest = parseManifest(await readJson(dir, 'manifest.json'), id);
