@@ -1,6 +1,5 @@
 /** The job service on BullMQ and Redis. */
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
@@ -8,7 +7,7 @@ import type { Progress } from '../core/hooks.js';
 import { RedisBlobStore } from '../queue/blobs.js';
 import { CANCEL_CHANNEL, KEY_PREFIX, QUEUE_NAME, keys } from '../queue/names.js';
 import { decodeFailure, type JobRecord, type JobStatus, type QueuedJobData, type QueuedJobReturn } from '../queue/contract.js';
-import { IdempotencyConflict, waitForFinal, type JobEvent, type JobService, type Readiness, type SubmitMeta, type SubmitOptions } from './jobs.js';
+import { EventedJobService, IdempotencyConflict, type JobEvent, type JobService, type Readiness, type SubmitMeta, type SubmitOptions } from './jobs.js';
 
 const WORKER_FRESH_MS = 15_000;
 const canceledKey = (id: string) => `${KEY_PREFIX}:canceled:${id}`;
@@ -21,17 +20,17 @@ function statusOf(state: string, failureCode: string | null): JobStatus {
   return 'queued';
 }
 
-export class BullmqJobService implements JobService {
+export class BullmqJobService extends EventedJobService implements JobService {
   readonly mode = 'bullmq' as const;
   private readonly redis: Redis;
   private readonly queue: Queue<QueuedJobData, QueuedJobReturn>;
   private readonly events: QueueEvents;
   private readonly blobs: RedisBlobStore;
-  private readonly bus = new EventEmitter();
   /** BullMQ does not close connections it is given: these are ours to close. */
   private readonly connections: Redis[];
 
   constructor(private readonly config: Readonly<Config>) {
+    super();
     const url = config.redisUrl!;
     this.redis = new Redis(url, { maxRetriesPerRequest: 3 });
     this.blobs = new RedisBlobStore(this.redis);
@@ -40,12 +39,11 @@ export class BullmqJobService implements JobService {
     this.connections = [this.redis, queueConnection, eventsConnection];
     this.queue = new Queue(QUEUE_NAME, { connection: queueConnection });
     this.events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
-    this.bus.setMaxListeners(0);
-    this.events.on('progress', ({ jobId, data }) => this.bus.emit(jobId, { type: 'progress', progress: data as unknown as Progress }));
+    this.events.on('progress', ({ jobId, data }) => this.emit(jobId, { type: 'progress', progress: data as unknown as Progress }));
     for (const event of ['completed', 'failed', 'removed'] as const) {
       // Read the job only for someone who listens (a waiting request, an event stream).
       this.events.on(event, ({ jobId }: { jobId: string }) => {
-        if (this.bus.listenerCount(jobId) > 0) void this.get(jobId).then((record) => record && this.bus.emit(jobId, { type: 'final', record }));
+        if (this.bus.listenerCount(jobId) > 0) void this.get(jobId).then((record) => record && this.emit(jobId, { type: 'final', record }));
       });
     }
   }
@@ -128,7 +126,7 @@ export class BullmqJobService implements JobService {
         const record: JobRecord = { ...before!, status: 'canceled', finishedAt: new Date().toISOString(), error: { code: 'CANCELED', message: 'canceled before it ran' } };
         await this.redis.set(canceledKey(id), JSON.stringify(record), 'EX', this.config.blobTtlSeconds);
         await this.blobs.delete(job.data.inputKey);
-        this.bus.emit(id, { type: 'final', record });
+        this.emit(id, { type: 'final', record });
         return record;
       } catch {
         // It became active meanwhile (locked): stop it where it runs.
@@ -138,14 +136,6 @@ export class BullmqJobService implements JobService {
     return this.get(id);
   }
 
-  subscribe(id: string, listener: (e: JobEvent) => void): () => void {
-    this.bus.on(id, listener);
-    return () => this.bus.off(id, listener);
-  }
-
-  waitFor(id: string, ms: number): Promise<JobRecord | null> {
-    return waitForFinal(this, id, ms);
-  }
 
   async readiness(): Promise<Readiness> {
     try {

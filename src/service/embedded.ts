@@ -4,14 +4,13 @@
  * For a first try and for a single machine; nothing survives a restart.
  */
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
 import type { Progress } from '../core/hooks.js';
 import { MemoryBlobStore } from '../queue/blobs.js';
 import type { JobFailure, JobRecord, JobSummary } from '../queue/contract.js';
-import { IdempotencyConflict, waitForFinal, type JobEvent, type JobService, type Readiness, type SubmitMeta, type SubmitOptions } from './jobs.js';
+import { EventedJobService, IdempotencyConflict, type JobEvent, type JobService, type Readiness, type SubmitMeta, type SubmitOptions } from './jobs.js';
 
 type ThreadMessage =
   | { type: 'progress'; id: string; progress: Progress }
@@ -27,20 +26,19 @@ function spawnThread(): Worker {
   return new Worker(boot, { eval: true });
 }
 
-export class EmbeddedJobService implements JobService {
+export class EmbeddedJobService extends EventedJobService implements JobService {
   readonly mode = 'embedded' as const;
   private readonly records = new Map<string, JobRecord>();
   private readonly inputs = new Map<string, Buffer>();
   private readonly results = new MemoryBlobStore();
   private readonly idempotency = new Map<string, { id: string; hash: string }>();
   private readonly pending: string[] = [];
-  private readonly bus = new EventEmitter();
   private thread!: Worker;
   private current: string | null = null;
   private closing = false;
 
   constructor(private readonly config: Readonly<Config>) {
-    this.bus.setMaxListeners(0);
+    super();
     this.startThread();
   }
 
@@ -70,7 +68,7 @@ export class EmbeddedJobService implements JobService {
   private finish(id: string, status: JobRecord['status'], patch: Partial<JobRecord>): void {
     const record = this.update(id, { ...patch, status, finishedAt: new Date().toISOString() });
     this.inputs.delete(id);
-    this.bus.emit(id, { type: 'final', record } satisfies JobEvent);
+    this.emit(id, { type: 'final', record } satisfies JobEvent);
     if (this.current === id) this.current = null;
     this.next();
   }
@@ -78,7 +76,7 @@ export class EmbeddedJobService implements JobService {
   private onMessage(msg: ThreadMessage): void {
     if (msg.type === 'progress') {
       this.update(msg.id, { progress: msg.progress });
-      this.bus.emit(msg.id, { type: 'progress', progress: msg.progress } satisfies JobEvent);
+      this.emit(msg.id, { type: 'progress', progress: msg.progress } satisfies JobEvent);
     } else if (msg.type === 'done') {
       void this.results.put(msg.id, Buffer.from(msg.result), this.config.blobTtlSeconds).then(() => this.finish(msg.id, 'succeeded', { summary: msg.summary }));
     } else {
@@ -131,14 +129,6 @@ export class EmbeddedJobService implements JobService {
     return this.records.get(id)!;
   }
 
-  subscribe(id: string, listener: (e: JobEvent) => void): () => void {
-    this.bus.on(id, listener);
-    return () => this.bus.off(id, listener);
-  }
-
-  waitFor(id: string, ms: number): Promise<JobRecord | null> {
-    return waitForFinal(this, id, ms);
-  }
 
   async readiness(): Promise<Readiness> {
     return { queue: true, workers: 1 };

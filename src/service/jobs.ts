@@ -3,6 +3,7 @@
  * many workers on many machines) or the embedded in-process queue (a first try, no Redis).
  * Both keep the same semantics: states, progress, cancellation, idempotency, results.
  */
+import { EventEmitter } from 'node:events';
 import type { Progress } from '../core/hooks.js';
 import type { JobRecord } from '../queue/contract.js';
 
@@ -56,7 +57,7 @@ export function isFinalRecord(r: JobRecord | null): boolean {
 }
 
 /** Shared by both services: wait for a final event, or give up after ms. */
-export async function waitForFinal(service: JobService, id: string, ms: number): Promise<JobRecord | null> {
+export async function waitForFinal(service: Pick<JobService, 'get' | 'subscribe'>, id: string, ms: number): Promise<JobRecord | null> {
   const now = await service.get(id);
   if (now === null || isFinalRecord(now) || ms <= 0) return now;
   return new Promise((resolve) => {
@@ -73,4 +74,24 @@ export async function waitForFinal(service: JobService, id: string, ms: number):
     // The job may have ended between the first read and the subscription.
     void service.get(id).then((r) => isFinalRecord(r) && void finish());
   });
+}
+
+/** What both services share: per-job events, and waiting on them. */
+export abstract class EventedJobService {
+  protected readonly bus = new EventEmitter().setMaxListeners(0);
+
+  abstract get(id: string): Promise<JobRecord | null>;
+
+  protected emit(id: string, event: JobEvent): void {
+    this.bus.emit(id, event);
+  }
+
+  subscribe(id: string, listener: (e: JobEvent) => void): () => void {
+    this.bus.on(id, listener);
+    return () => this.bus.off(id, listener);
+  }
+
+  waitFor(id: string, ms: number): Promise<JobRecord | null> {
+    return waitForFinal(this, id, ms);
+  }
 }
