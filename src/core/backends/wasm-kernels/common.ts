@@ -150,3 +150,28 @@ export function depthwiseGeometry(
     padLeft: info.padInfo.left,
   };
 }
+
+/** The attributes both conv2d gradient kernels take. */
+export interface Conv2DGradAttrs {
+  strides: number | [number, number];
+  pad: ConvPad;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: RoundingMode;
+  /** Not part of tfjs's attrs (its conv2d gradient refuses dilations); honoured when given. */
+  dilations?: number | [number, number];
+}
+
+/** The forward convolution's geometry, which both conv2d gradient kernels start from. */
+export function conv2DGeometry(kernelName: string, xShape: readonly number[], filterShape: readonly number[], attrs: Conv2DGradAttrs, names: [string, string]) {
+  const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC');
+  return tf.backend_util.computeConv2DInfo(
+    as4D(kernelName, names[0], xShape),
+    as4D(kernelName, names[1], filterShape),
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    dataFormat,
+  );
+}

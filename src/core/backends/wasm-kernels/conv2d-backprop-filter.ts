@@ -13,18 +13,12 @@
  *   conv2d(x', dy') : [ci, fh, fw, co]  ->  transposed to [fh, fw, ci, co].
  */
 import { tf } from '../../tf.js';
-import { as4D, requireFloat32, withScratch, zeros, type ConvPad, type RoundingMode, type TensorInfo, type WasmBackend } from './common.js';
+import { conv2DGeometry, requireFloat32, withScratch, zeros, type Conv2DGradAttrs, type TensorInfo, type WasmBackend } from './common.js';
 
 const NAME = 'Conv2DBackpropFilter';
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: ConvPad;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: RoundingMode;
+interface Attrs extends Conv2DGradAttrs {
   filterShape: [number, number, number, number];
-  /** Not part of tfjs's attrs (its conv2d gradient refuses dilations); honoured when given. */
-  dilations?: number | [number, number];
 }
 
 function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: {}; attrs?: tf.NamedAttrMap }): TensorInfo {
@@ -34,21 +28,11 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: {}
   const attrs = args.attrs as unknown as Attrs;
   requireFloat32(NAME, { x, dy });
 
-  const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC');
-  const info = tf.backend_util.computeConv2DInfo(
-    as4D(NAME, 'x', x.shape),
-    as4D(NAME, 'filterShape', attrs.filterShape),
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    dataFormat,
-  );
+  const info = conv2DGeometry(NAME, x.shape, attrs.filterShape, attrs, ['x', 'filterShape']);
   if (!tf.util.arraysEqual(dy.shape, info.outShape)) {
     throw new Error(`${NAME} on wasm: dy has shape [${dy.shape}] but the convolution's output is [${info.outShape}]`);
   }
-  const channelsLast = dataFormat === 'channelsLast';
+  const channelsLast = info.dataFormat === 'channelsLast';
   const hAxis = channelsLast ? 1 : 2;
   const wAxis = channelsLast ? 2 : 3;
   const { padInfo, outHeight, outWidth } = info;

@@ -16,18 +16,12 @@
  * dy instead, since XNNPACK takes only non-negative padding.
  */
 import { tf } from '../../tf.js';
-import { as4D, requireFloat32, withScratch, zeros, type ConvPad, type RoundingMode, type Scratch, type TensorInfo, type WasmBackend } from './common.js';
+import { conv2DGeometry, requireFloat32, withScratch, zeros, type Conv2DGradAttrs, type Scratch, type TensorInfo, type WasmBackend } from './common.js';
 
 const NAME = 'Conv2DBackpropInput';
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: ConvPad;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: RoundingMode;
+interface Attrs extends Conv2DGradAttrs {
   inputShape: [number, number, number, number];
-  /** Not part of tfjs's attrs (its conv2d gradient refuses dilations); honoured when given. */
-  dilations?: number | [number, number];
 }
 
 /**
@@ -121,21 +115,11 @@ function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: {};
   const attrs = args.attrs as unknown as Attrs;
   requireFloat32(NAME, { dy, filter });
 
-  const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC');
-  const info = tf.backend_util.computeConv2DInfo(
-    as4D(NAME, 'inputShape', attrs.inputShape),
-    as4D(NAME, 'filter', filter.shape),
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    dataFormat,
-  );
+  const info = conv2DGeometry(NAME, attrs.inputShape, filter.shape, attrs, ['inputShape', 'filter']);
   if (filter.shape[2] !== info.inChannels) {
     throw new Error(`${NAME} on wasm: filter has ${filter.shape[2]} input channels but inputShape [${attrs.inputShape}] has ${info.inChannels}`);
   }
-  const channelsLast = dataFormat === 'channelsLast';
+  const channelsLast = info.dataFormat === 'channelsLast';
   if (!fitsOutput(dy.shape, info.outShape, channelsLast)) {
     throw new Error(`${NAME} on wasm: dy has shape [${dy.shape}] but the convolution's output is [${info.outShape}]`);
   }
