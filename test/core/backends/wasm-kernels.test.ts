@@ -11,6 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../../src/core/tf.js';
+import { gaussian } from '../../helpers/toy.js';
 import { selectBackend, type BackendName } from '../../../src/core/backends/select.js';
 import { builtinWasmKernel, registerWasmGradientKernels, WASM_GRADIENT_KERNELS, WASM_REPLACED_KERNELS } from '../../../src/core/backends/wasm-kernels.js';
 
@@ -24,20 +25,8 @@ interface Result {
   values: number[];
 }
 
-/** Seeded normal samples (mulberry32 + Box-Muller), identical on every backend. */
-function randn(size: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) out[i] = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-  return out;
-}
+/** Seeded normal samples, identical on every backend. */
+const randn = (count: number, seed: number) => gaussian(seed, count);
 
 function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
