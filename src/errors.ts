@@ -13,6 +13,15 @@ export const ERRORS = {
   NUMERICAL_BLOWUP: { status: 422, message: 'the solve produced NaN or Inf' },
   CANCELED: { status: 409, message: 'the job was canceled' },
   MEMORY_BUDGET: { status: 422, message: 'the job does not fit the memory budget' },
+  UNAUTHORIZED: { status: 401, message: 'a valid API key is required (Authorization: Bearer <key>)' },
+  FORBIDDEN: { status: 403, message: 'this API key lacks the scope for this' },
+  LIMIT_EXCEEDED: { status: 422, message: 'the job exceeds a limit of this API key' },
+  RATE_LIMITED: { status: 429, message: 'too many requests' },
+  TOO_MANY_ACTIVE_JOBS: { status: 429, message: 'too many jobs queued or running for this tenant' },
+  WEBHOOK_TARGET_REFUSED: { status: 422, message: 'the webhook URL points at an address that is not allowed' },
+  WEBHOOK_SECRET_MISSING: { status: 422, message: 'no secret to sign this webhook with' },
+  QUEUE_UNAVAILABLE: { status: 503, message: 'the queue is unavailable; retry later' },
+  OVERLOADED: { status: 503, message: 'the service is overloaded; retry later' },
   INTERNAL: { status: 500, message: 'internal error' },
 } as const;
 
