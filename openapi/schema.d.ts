@@ -680,6 +680,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            /** @description The tenant that submitted the job ("public" when the service runs without keys) */
+                            tenant: string;
                             status: "queued" | "running" | "succeeded" | "failed" | "canceled";
                             model: string;
                             progress: components["schemas"]["Progress"] | null;
@@ -706,6 +708,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            /** @description The tenant that submitted the job ("public" when the service runs without keys) */
+                            tenant: string;
                             status: "queued" | "running" | "succeeded" | "failed" | "canceled";
                             model: string;
                             progress: components["schemas"]["Progress"] | null;
@@ -733,6 +737,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No API key, or not a valid one (WWW-Authenticate tells the scheme) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope, or the job asks for what the key may not */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is larger than the limit */
                 413: {
                     headers: {
@@ -753,6 +775,24 @@ export interface paths {
                 };
                 /** @description The job is invalid: the problem names the field and the reason */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit or the tenant's cap on jobs in flight reached; Retry-After says when to retry */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Overloaded, or the queue is unreachable; Retry-After says when to retry */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -795,6 +835,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            /** @description The tenant that submitted the job ("public" when the service runs without keys) */
+                            tenant: string;
                             status: "queued" | "running" | "succeeded" | "failed" | "canceled";
                             model: string;
                             progress: components["schemas"]["Progress"] | null;
@@ -813,8 +855,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description No API key, or not a valid one (WWW-Authenticate tells the scheme) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope, or the job asks for what the key may not */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such job (or it expired) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit or the tenant's cap on jobs in flight reached; Retry-After says when to retry */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Overloaded, or the queue is unreachable; Retry-After says when to retry */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -846,6 +924,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            /** @description The tenant that submitted the job ("public" when the service runs without keys) */
+                            tenant: string;
                             status: "queued" | "running" | "succeeded" | "failed" | "canceled";
                             model: string;
                             progress: components["schemas"]["Progress"] | null;
@@ -864,8 +944,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description No API key, or not a valid one (WWW-Authenticate tells the scheme) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope, or the job asks for what the key may not */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such job (or it expired) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit or the tenant's cap on jobs in flight reached; Retry-After says when to retry */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Overloaded, or the queue is unreachable; Retry-After says when to retry */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -909,6 +1025,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            /** @description The tenant that submitted the job ("public" when the service runs without keys) */
+                            tenant: string;
                             status: "queued" | "running" | "succeeded" | "failed" | "canceled";
                             model: string;
                             progress: components["schemas"]["Progress"] | null;
@@ -927,8 +1045,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description No API key, or not a valid one (WWW-Authenticate tells the scheme) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope, or the job asks for what the key may not */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such job (or it expired) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit or the tenant's cap on jobs in flight reached; Retry-After says when to retry */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Overloaded, or the queue is unreachable; Retry-After says when to retry */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1089,6 +1243,24 @@ export interface paths {
                         "application/vnd.safetensors": string;
                     };
                 };
+                /** @description No API key, or not a valid one (WWW-Authenticate tells the scheme) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope, or the job asks for what the key may not */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such job, or its result expired */
                 404: {
                     headers: {
@@ -1100,6 +1272,24 @@ export interface paths {
                 };
                 /** @description The job has not succeeded (yet) */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit or the tenant's cap on jobs in flight reached; Retry-After says when to retry */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Overloaded, or the queue is unreachable; Retry-After says when to retry */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1136,12 +1326,41 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description No API key, or not a valid one (WWW-Authenticate tells the scheme) */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope, or the job asks for what the key may not */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit or the tenant's cap on jobs in flight reached; Retry-After says when to retry */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Overloaded, or the queue is unreachable; Retry-After says when to retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -1179,6 +1398,42 @@ export interface paths {
                         "application/json": {
                             models: components["schemas"]["Model"][];
                         };
+                    };
+                };
+                /** @description No API key, or not a valid one (WWW-Authenticate tells the scheme) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope, or the job asks for what the key may not */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit or the tenant's cap on jobs in flight reached; Retry-After says when to retry */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Overloaded, or the queue is unreachable; Retry-After says when to retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1235,8 +1490,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description No API key, or not a valid one (WWW-Authenticate tells the scheme) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope, or the job asks for what the key may not */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such model */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit or the tenant's cap on jobs in flight reached; Retry-After says when to retry */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Overloaded, or the queue is unreachable; Retry-After says when to retry */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1425,6 +1716,8 @@ export interface components {
         };
         JobRecord: {
             id: string;
+            /** @description The tenant that submitted the job ("public" when the service runs without keys) */
+            tenant: string;
             status: "queued" | "running" | "succeeded" | "failed" | "canceled";
             model: string;
             progress: components["schemas"]["Progress"] | null;

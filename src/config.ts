@@ -45,6 +45,8 @@ export interface Config {
     rateWindowMs: number;
     /** Jobs a tenant may have queued or running at once. */
     maxActiveJobs: number;
+    /** Of those, jobs that ask for dL/dtheta (the expensive gradient). */
+    maxActiveThetaJobs: number;
     allowTheta: boolean;
   };
   /** Load shedding: past these the API answers 503 with Retry-After (0 turns a check off). */
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       rateMax: integer(env, 'RATE_LIMIT_MAX', 600, 1, 1 << 30),
       rateWindowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
       maxActiveJobs: integer(env, 'TENANT_MAX_ACTIVE_JOBS', 1000, 1, 1 << 30),
+      maxActiveThetaJobs: integer(env, 'TENANT_MAX_ACTIVE_THETA_JOBS', 100, 0, 1 << 30),
       allowTheta: boolean(env, 'ALLOW_THETA', true),
     }),
     pressure: Object.freeze({

@@ -5,16 +5,20 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CodedError } from '../errors.js';
+import { isQueueOutage, RETRY_AFTER_SECONDS } from './outage.js';
 
 export const PROBLEM_TYPE = 'application/problem+json';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -26,11 +30,12 @@ export interface Problem {
   field?: string;
 }
 
+export function problemBody(p: Problem, instance?: string) {
+  return { type: `/problems/${p.code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[p.status] ?? 'Error', status: p.status, detail: p.detail, code: p.code, ...(p.field ? { field: p.field } : {}), ...(instance ? { instance } : {}) };
+}
+
 export function sendProblem(reply: FastifyReply, p: Problem, instance?: string): FastifyReply {
-  return reply
-    .code(p.status)
-    .type(PROBLEM_TYPE)
-    .send({ type: `/problems/${p.code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[p.status] ?? 'Error', status: p.status, detail: p.detail, code: p.code, ...(p.field ? { field: p.field } : {}), ...(instance ? { instance } : {}) });
+  return reply.code(p.status).type(PROBLEM_TYPE).send(problemBody(p, instance));
 }
 
 /** Fastify's own errors (parsing, limits, content types) as problems. */
@@ -61,8 +66,14 @@ function fromFastify(err: FastifyError): Problem | null {
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (err instanceof CodedError && err.status < 500) {
+    // Client errors and 'come back later' (503) are the caller's to read; other 5xx are ours to log.
+    if (err instanceof CodedError && (err.status < 500 || err.status === 503)) {
       return sendProblem(reply, { status: err.status, code: err.code, detail: err.message, field: err.field }, request.url);
+    }
+    if (isQueueOutage(err)) {
+      request.log.warn({ err }, 'queue unreachable');
+      reply.header('retry-after', RETRY_AFTER_SECONDS);
+      return sendProblem(reply, { status: 503, code: 'QUEUE_UNAVAILABLE', detail: `the job queue is unreachable; retry in ${RETRY_AFTER_SECONDS} s` }, request.url);
     }
     const known = fromFastify(err);
     if (known) return sendProblem(reply, known, request.url);

@@ -47,6 +47,7 @@ export const JobSummarySchema = Type.Object(
 export const JobRecordSchema = Type.Object(
   {
     id: Type.String(),
+    tenant: Type.String({ description: 'The tenant that submitted the job ("public" when the service runs without keys)' }),
     status: Type.Union(['queued', 'running', 'succeeded', 'failed', 'canceled'].map((s) => Type.Literal(s))),
     model: Type.String(),
     progress: Type.Union([Type.Ref(ProgressSchema), Type.Null()]),

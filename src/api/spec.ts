@@ -5,7 +5,14 @@ import type { JobService } from '../service/jobs.js';
 import { buildApp } from './app.js';
 
 /** A service that is never called: building the app needs one, generating the spec does not use it. */
-const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('not for spec generation')) }) as unknown as JobService;
+const unused = new Proxy({} as Record<string | symbol, unknown>, {
+  get: (_target, name) => {
+    // What building the app reads: no Redis (in-memory rate limits), no dashboard queues.
+    if (name === 'redis') return null;
+    if (name === 'dashboardQueues') return () => [];
+    return () => Promise.reject(new Error('not for spec generation'));
+  },
+}) as unknown as JobService;
 
 export async function generateSpec(): Promise<Record<string, unknown>> {
   const config = loadConfig({});

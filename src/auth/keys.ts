@@ -14,6 +14,8 @@ export interface KeyLimits {
   rateMax?: number;
   /** Jobs queued or running at once, for the key's tenant. */
   maxActiveJobs?: number;
+  /** Of those, jobs that ask for dL/dtheta. */
+  maxActiveThetaJobs?: number;
   maxSteps?: number;
   maxTensorElements?: number;
   /** Whether jobs may ask for dL/dtheta (the expensive gradient). */
@@ -41,7 +43,7 @@ export function newKey(): string {
 }
 
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const LIMIT_NAMES: Record<keyof KeyLimits, 'int' | 'bool'> = { rateMax: 'int', maxActiveJobs: 'int', maxSteps: 'int', maxTensorElements: 'int', allowTheta: 'bool' };
+const LIMIT_NAMES: Record<keyof KeyLimits, 'int' | 'bool'> = { rateMax: 'int', maxActiveJobs: 'int', maxActiveThetaJobs: 'int', maxSteps: 'int', maxTensorElements: 'int', allowTheta: 'bool' };
 
 /** Parses the API_KEYS configuration (a JSON array); throws a message naming the entry and field. */
 export function parseApiKeys(json: string, source = 'API_KEYS'): ApiKeyEntry[] {

@@ -5,8 +5,12 @@
  */
 import type { Progress } from '../core/hooks.js';
 
+/** The tenant of every job when the service runs without API keys. */
+export const OPEN_TENANT = 'public';
+
 export interface QueuedJobData {
   inputKey: string;
+  tenant: string;
   model: string;
   method: string;
   solver: string;
@@ -39,6 +43,8 @@ export interface JobFailure {
 /** What a client sees of a job. */
 export interface JobRecord {
   id: string;
+  /** The tenant that submitted it (the only one that can see it). */
+  tenant: string;
   status: JobStatus;
   model: string;
   progress: Progress | null;

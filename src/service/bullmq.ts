@@ -6,8 +6,9 @@ import type { Config } from '../config.js';
 import type { Progress } from '../core/hooks.js';
 import { RedisBlobStore } from '../queue/blobs.js';
 import { CANCEL_CHANNEL, KEY_PREFIX, QUEUE_NAME, keys } from '../queue/names.js';
-import { decodeFailure, type JobRecord, type JobStatus, type QueuedJobData, type QueuedJobReturn } from '../queue/contract.js';
-import { EventedJobService, IdempotencyConflict, type JobEvent, type JobService, type Readiness, type SubmitMeta, type SubmitOptions } from './jobs.js';
+import { OPEN_TENANT, decodeFailure, type JobRecord, type JobStatus, type QueuedJobData, type QueuedJobReturn } from '../queue/contract.js';
+import { RedisActiveJobs, type ActiveKind } from './active-jobs.js';
+import { EventedJobService, IdempotencyConflict, TenantAtCapacity, type JobEvent, type JobService, type Readiness, type SubmitMeta, type SubmitOptions } from './jobs.js';
 
 const WORKER_FRESH_MS = 15_000;
 const canceledKey = (id: string) => `${KEY_PREFIX}:canceled:${id}`;
@@ -22,8 +23,11 @@ function statusOf(state: string, failureCode: string | null): JobStatus {
 
 export class BullmqJobService extends EventedJobService implements JobService {
   readonly mode = 'bullmq' as const;
-  private readonly redis: Redis;
-  private readonly queue: Queue<QueuedJobData, QueuedJobReturn>;
+  readonly redis: Redis;
+  /** The BullMQ queue itself, for the dashboard. */
+  readonly queue: Queue<QueuedJobData, QueuedJobReturn>;
+  private readonly queueConnection: Redis;
+  private readonly active: RedisActiveJobs;
   private readonly events: QueueEvents;
   private readonly blobs: RedisBlobStore;
   /** BullMQ does not close connections it is given: these are ours to close. */
@@ -32,9 +36,16 @@ export class BullmqJobService extends EventedJobService implements JobService {
   constructor(private readonly config: Readonly<Config>) {
     super();
     const url = config.redisUrl!;
-    this.redis = new Redis(url, { maxRetriesPerRequest: 3 });
+    // The API's own commands fail fast while Redis is away (no offline queue): a request is
+    // answered 503 at once instead of hanging, and nothing is queued behind the client's back.
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     this.blobs = new RedisBlobStore(this.redis);
-    const queueConnection = new Redis(url, { maxRetriesPerRequest: null });
+    this.active = new RedisActiveJobs(this.redis, async (ids) => {
+      const states = await Promise.all(ids.map((id) => this.queue.getJobState(id)));
+      return states.map((s) => !['completed', 'failed', 'unknown'].includes(s));
+    });
+    const queueConnection = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.queueConnection = queueConnection;
     const eventsConnection = new Redis(url, { maxRetriesPerRequest: null });
     this.connections = [this.redis, queueConnection, eventsConnection];
     this.queue = new Queue(QUEUE_NAME, { connection: queueConnection });
@@ -48,6 +59,14 @@ export class BullmqJobService extends EventedJobService implements JobService {
     }
   }
 
+  available(): boolean {
+    return this.redis.status === 'ready' && this.queueConnection.status === 'ready';
+  }
+
+  dashboardQueues(): Queue[] {
+    return [this.queue];
+  }
+
   async ready(): Promise<void> {
     await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]);
   }
@@ -55,24 +74,43 @@ export class BullmqJobService extends EventedJobService implements JobService {
   async submit(pkg: Buffer, meta: SubmitMeta, opts: SubmitOptions): Promise<{ record: JobRecord; created: boolean }> {
     const id = randomUUID();
     const ttl = this.config.blobTtlSeconds;
-    if (opts.idempotencyKey) {
+    // Idempotency keys are the tenant's own: two tenants may well pick the same one.
+    const idempotencyKey = opts.idempotencyKey ? keys.idempotency(`${meta.tenant}:${opts.idempotencyKey}`) : null;
+    if (idempotencyKey) {
       const claim = JSON.stringify({ id, hash: opts.bodyHash });
-      const ok = await this.redis.set(keys.idempotency(opts.idempotencyKey), claim, 'EX', ttl, 'NX');
+      const ok = await this.redis.set(idempotencyKey, claim, 'EX', ttl, 'NX');
       if (!ok) {
-        const held = JSON.parse((await this.redis.get(keys.idempotency(opts.idempotencyKey))) ?? '{}') as { id?: string; hash?: string };
+        const held = JSON.parse((await this.redis.get(idempotencyKey)) ?? '{}') as { id?: string; hash?: string };
         if (held.hash !== opts.bodyHash) throw new IdempotencyConflict(held.id ?? '');
         const record = held.id ? await this.waitForRecord(held.id) : null;
         if (record) return { record, created: false };
       }
     }
-    await this.blobs.put(keys.input(id), pkg, ttl);
-    await this.queue.add('gradient', { inputKey: keys.input(id), ...meta, submittedAt: Date.now() }, {
-      jobId: id,
-      attempts: this.config.worker.attempts,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: { age: ttl },
-      removeOnFail: { age: ttl },
-    });
+    const claimed: ActiveKind[] = [];
+    try {
+      if (opts.caps) {
+        if (!(await this.active.claim(meta.tenant, 'all', id, opts.caps.maxActiveJobs))) throw new TenantAtCapacity(opts.caps.maxActiveJobs, 'jobs');
+        claimed.push('all');
+        const thetaCap = opts.caps.maxActiveThetaJobs;
+        if (meta.theta && thetaCap !== undefined) {
+          if (!(await this.active.claim(meta.tenant, 'theta', id, thetaCap))) throw new TenantAtCapacity(thetaCap, 'theta jobs');
+          claimed.push('theta');
+        }
+      }
+      await this.blobs.put(keys.input(id), pkg, ttl);
+      await this.queue.add('gradient', { inputKey: keys.input(id), ...meta, submittedAt: Date.now() }, {
+        jobId: id,
+        attempts: this.config.worker.attempts,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: ttl },
+        removeOnFail: { age: ttl },
+      });
+    } catch (err) {
+      // Nothing was queued: free the claims, and the key for a retry of the same request.
+      await Promise.all(claimed.map((kind) => this.active.release(meta.tenant, kind, id))).catch(() => undefined);
+      if (idempotencyKey) await this.redis.del(idempotencyKey).catch(() => undefined);
+      throw err;
+    }
     return { record: (await this.get(id))!, created: true };
   }
 
@@ -98,6 +136,7 @@ export class BullmqJobService extends EventedJobService implements JobService {
     const progress = typeof job.progress === 'object' && job.progress !== null ? (job.progress as unknown as Progress) : null;
     return {
       id,
+      tenant: job.data.tenant ?? OPEN_TENANT,
       status: statusOf(state, failure?.code ?? null),
       model: job.data.model,
       progress,

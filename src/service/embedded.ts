@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import type { Progress } from '../core/hooks.js';
 import { MemoryBlobStore } from '../queue/blobs.js';
 import type { JobFailure, JobRecord, JobSummary } from '../queue/contract.js';
-import { EventedJobService, IdempotencyConflict, type JobEvent, type JobService, type Readiness, type SubmitMeta, type SubmitOptions } from './jobs.js';
+import { EventedJobService, IdempotencyConflict, TenantAtCapacity, type JobEvent, type JobService, type Readiness, type SubmitMeta, type SubmitOptions } from './jobs.js';
 
 type ThreadMessage =
   | { type: 'progress'; id: string; progress: Progress }
@@ -28,11 +28,14 @@ function spawnThread(): Worker {
 
 export class EmbeddedJobService extends EventedJobService implements JobService {
   readonly mode = 'embedded' as const;
+  readonly redis = null;
   private readonly records = new Map<string, JobRecord>();
   private readonly inputs = new Map<string, Buffer>();
   private readonly results = new MemoryBlobStore();
   private readonly idempotency = new Map<string, { id: string; hash: string }>();
   private readonly pending: string[] = [];
+  /** Jobs that ask for dL/dtheta (for the tenant cap on them). */
+  private readonly theta = new Set<string>();
   private thread!: Worker;
   private current: string | null = null;
   private closing = false;
@@ -93,15 +96,32 @@ export class EmbeddedJobService extends EventedJobService implements JobService 
     this.thread.postMessage({ type: 'run', id, input: this.inputs.get(id)! });
   }
 
+  available(): boolean {
+    return true;
+  }
+
+  dashboardQueues(): [] {
+    return [];
+  }
+
   async submit(pkg: Buffer, meta: SubmitMeta, opts: SubmitOptions): Promise<{ record: JobRecord; created: boolean }> {
-    if (opts.idempotencyKey) {
-      const held = this.idempotency.get(opts.idempotencyKey);
+    // Idempotency keys are the tenant's own: two tenants may well pick the same one.
+    const idempotencyKey = opts.idempotencyKey ? `${meta.tenant}:${opts.idempotencyKey}` : null;
+    if (idempotencyKey) {
+      const held = this.idempotency.get(idempotencyKey);
       if (held && held.hash !== opts.bodyHash) throw new IdempotencyConflict(held.id);
       if (held) return { record: this.records.get(held.id)!, created: false };
     }
+    if (opts.caps) {
+      const inFlight = [...this.records.values()].filter((r) => r.tenant === meta.tenant && (r.status === 'queued' || r.status === 'running'));
+      if (inFlight.length >= opts.caps.maxActiveJobs) throw new TenantAtCapacity(opts.caps.maxActiveJobs, 'jobs');
+      const thetaCap = opts.caps.maxActiveThetaJobs;
+      if (meta.theta && thetaCap !== undefined && inFlight.filter((r) => this.theta.has(r.id)).length >= thetaCap) throw new TenantAtCapacity(thetaCap, 'theta jobs');
+    }
     const id = randomUUID();
-    if (opts.idempotencyKey) this.idempotency.set(opts.idempotencyKey, { id, hash: opts.bodyHash });
-    const record: JobRecord = { id, status: 'queued', model: meta.model, progress: null, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, error: null, summary: null };
+    if (meta.theta) this.theta.add(id);
+    if (idempotencyKey) this.idempotency.set(idempotencyKey, { id, hash: opts.bodyHash });
+    const record: JobRecord = { id, tenant: meta.tenant, status: 'queued', model: meta.model, progress: null, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, error: null, summary: null };
     this.records.set(id, record);
     this.inputs.set(id, pkg);
     this.pending.push(id);

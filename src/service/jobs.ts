@@ -5,9 +5,15 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Progress } from '../core/hooks.js';
+import type { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import type { JobRecord } from '../queue/contract.js';
 
 export interface SubmitMeta {
+  /** Whose job this is: only this tenant can see it. */
+  tenant: string;
+  /** Whether the job asks for dL/dtheta. */
+  theta: boolean;
   model: string;
   method: string;
   solver: string;
@@ -18,6 +24,8 @@ export interface SubmitOptions {
   idempotencyKey?: string;
   /** Hash of the request body: the same key with another body is refused. */
   bodyHash: string;
+  /** The tenant's caps on jobs queued or running at once (all, and those asking for theta). */
+  caps?: { maxActiveJobs: number; maxActiveThetaJobs?: number };
 }
 
 export type JobEvent = { type: 'progress'; progress: Progress } | { type: 'final'; record: JobRecord };
@@ -29,6 +37,12 @@ export interface Readiness {
 
 export interface JobService {
   readonly mode: 'bullmq' | 'embedded';
+  /** The Redis connection the API may share (rate limits), or null in embedded mode. */
+  readonly redis: Redis | null;
+  /** False while the queue cannot be reached: the API then answers 503 at once. */
+  available(): boolean;
+  /** The BullMQ queues an operator may inspect on the dashboard (none in embedded mode). */
+  dashboardQueues(): Queue[];
   /** Queues a packed job; with an idempotency key already used for the same body, returns that job. */
   submit(pkg: Buffer, meta: SubmitMeta, opts: SubmitOptions): Promise<{ record: JobRecord; created: boolean }>;
   get(id: string): Promise<JobRecord | null>;
@@ -49,6 +63,13 @@ export interface JobService {
 export class IdempotencyConflict extends Error {
   constructor(readonly jobId: string) {
     super('this Idempotency-Key was used with another request body');
+  }
+}
+
+/** A tenant already has as many jobs queued or running as it may. */
+export class TenantAtCapacity extends Error {
+  constructor(readonly limit: number, readonly kind: 'jobs' | 'theta jobs') {
+    super(`this tenant already has ${limit} ${kind} queued or running; retry when one has finished`);
   }
 }
 

@@ -1,6 +1,6 @@
 /** The job routes: submit, read, wait, cancel, stream events, fetch results. */
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { CodedError } from '../../errors.js';
 import type { Config } from '../../config.js';
@@ -11,11 +11,24 @@ import { packJob, unpackJob } from '../../queue/package.js';
 import type { JobRecord } from '../../queue/contract.js';
 import type { ModelCatalog } from '../../core/models/catalog.js';
 import { SAFETENSORS_MEDIA_TYPE } from '../../core/tensors/safetensors.js';
-import { IdempotencyConflict, isFinalRecord, type JobService } from '../../service/jobs.js';
+import { IdempotencyConflict, isFinalRecord, TenantAtCapacity, type JobService } from '../../service/jobs.js';
+import { principalOf, type Principal } from '../auth.js';
 import { IdParamsSchema, JobRecordSchema, JobResultSchema, problemResponse } from '../schemas.js';
 import { sendProblem } from '../problems.js';
 
 const MAX_WAIT_SECONDS = 60;
+/** A tenant at its cap waits for one of its jobs to end: seconds, typically. */
+const CAPACITY_RETRY_SECONDS = 10;
+
+/** The service's limits, tightened by the key's own. */
+function effectiveLimits(config: Readonly<Config>, principal: Principal): Config['limits'] {
+  const own = principal.limits;
+  return {
+    ...config.limits,
+    maxSteps: Math.min(config.limits.maxSteps, own.maxSteps ?? Infinity),
+    maxTensorElements: Math.min(config.limits.maxTensorElements, own.maxTensorElements ?? Infinity),
+  };
+}
 
 export function withUrls(r: JobRecord) {
   const self = `/v1/jobs/${r.id}`;
@@ -66,9 +79,11 @@ export function jobRoutes(app: FastifyInstance, deps: { service: JobService; cat
       if (type !== 'application/json' && type !== SAFETENSORS_MEDIA_TYPE) {
         return sendProblem(reply, { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: `send application/json or ${SAFETENSORS_MEDIA_TYPE}, not ${type || 'no content type'}` });
       }
+      const principal = principalOf(request);
+      const limits = effectiveLimits(config, principal);
       const body = request.body as unknown;
       const isPackage = Buffer.isBuffer(body);
-      const job = isPackage ? unpackJob(body, 'body', config.limits.maxTensorElements) : body;
+      const job = isPackage ? unpackJob(body, 'body', limits.maxTensorElements) : body;
       const parsed = parseJob(job);
       let manifest;
       try {
@@ -78,15 +93,27 @@ export function jobRoutes(app: FastifyInstance, deps: { service: JobService; cat
         if (err instanceof CodedError && err.code === 'UNKNOWN_MODEL') throw new CodedError('UNKNOWN_MODEL', err.message, { field: 'model', status: 422 });
         throw err;
       }
-      const valid = validateJob(job, manifest, config, parsed);
-      const pkg = isPackage ? body : packJob(job, config.limits.maxTensorElements);
+      const valid = validateJob(job, manifest, { limits }, parsed);
+      const theta = valid.wrt.includes('theta');
+      if (theta && !(principal.limits.allowTheta ?? config.tenantDefaults.allowTheta)) {
+        throw new CodedError('LIMIT_EXCEEDED', 'gradient.wrt: this API key may not ask for theta gradients', { field: 'gradient.wrt' });
+      }
+      const pkg = isPackage ? body : packJob(job, limits.maxTensorElements);
       const bodyHash = createHash('sha256').update(isPackage ? body : JSON.stringify(job)).digest('hex');
       const key = request.headers['idempotency-key'] as string | undefined;
+      const caps = {
+        maxActiveJobs: principal.limits.maxActiveJobs ?? config.tenantDefaults.maxActiveJobs,
+        maxActiveThetaJobs: principal.limits.maxActiveThetaJobs ?? config.tenantDefaults.maxActiveThetaJobs,
+      };
       let submitted;
       try {
-        submitted = await service.submit(pkg, { model: parsed.model, method: valid.method, solver: parsed.solver.method, steps: parsed.solver.steps }, { idempotencyKey: key, bodyHash });
+        submitted = await service.submit(pkg, { tenant: principal.tenant, theta, model: parsed.model, method: valid.method, solver: parsed.solver.method, steps: parsed.solver.steps }, { idempotencyKey: key, bodyHash, caps });
       } catch (err) {
         if (err instanceof IdempotencyConflict) return sendProblem(reply, { status: 422, code: 'IDEMPOTENCY_KEY_REUSED', detail: err.message, field: 'Idempotency-Key' });
+        if (err instanceof TenantAtCapacity) {
+          reply.header('retry-after', CAPACITY_RETRY_SECONDS);
+          return sendProblem(reply, { status: 429, code: 'TOO_MANY_ACTIVE_JOBS', detail: err.message });
+        }
         throw err;
       }
       let record = submitted.record;
@@ -100,19 +127,27 @@ export function jobRoutes(app: FastifyInstance, deps: { service: JobService; cat
     },
   );
 
+  /** The job if it is the caller's: another tenant's job is as absent as an unknown one. */
+  const ownJob = async (request: FastifyRequest, id: string) => {
+    const record = await service.get(id);
+    return record && record.tenant === principalOf(request).tenant ? record : null;
+  };
+
   app.get('/v1/jobs/:id', { schema: { summary: 'A job: status, progress, timestamps, failure', tags: ['jobs'], params: IdParamsSchema, response: { 200: JobRecordSchema, 404: notFoundResponse } } }, async (request, reply) => {
     const { id } = request.params as { id: string };
-    const record = await service.get(id);
+    const record = await ownJob(request, id);
     return record ? withUrls(record) : notFound(reply, id);
   });
 
-  const cancel = async (id: string, reply: FastifyReply) => {
+  const cancel = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { id } = request.params as { id: string };
+    if (!(await ownJob(request, id))) return notFound(reply, id);
     const record = await service.cancel(id);
     return record ? withUrls(record) : notFound(reply, id);
   };
   const cancelSchema = { summary: 'Cancel a job: a queued job is removed, a running one stops at its next solver step', tags: ['jobs'], params: IdParamsSchema, response: { 200: JobRecordSchema, 404: notFoundResponse } };
-  app.delete('/v1/jobs/:id', { schema: cancelSchema }, async (request, reply) => cancel((request.params as { id: string }).id, reply));
-  app.post('/v1/jobs/:id/cancel', { schema: { ...cancelSchema, summary: 'Cancel a job (same as DELETE)' } }, async (request, reply) => cancel((request.params as { id: string }).id, reply));
+  app.delete('/v1/jobs/:id', { schema: cancelSchema }, async (request, reply) => cancel(request, reply));
+  app.post('/v1/jobs/:id/cancel', { schema: { ...cancelSchema, summary: 'Cancel a job (same as DELETE)' } }, async (request, reply) => cancel(request, reply));
 
   app.get(
     '/v1/jobs/:id/result',
@@ -131,7 +166,7 @@ export function jobRoutes(app: FastifyInstance, deps: { service: JobService; cat
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const record = await service.get(id);
+      const record = await ownJob(request, id);
       if (!record) return notFound(reply, id);
       if (record.status !== 'succeeded') {
         const why = record.error ? `: ${record.error.code}: ${record.error.message}` : '';
@@ -150,7 +185,7 @@ export function jobRoutes(app: FastifyInstance, deps: { service: JobService; cat
 
   app.get('/v1/jobs/:id/events', { schema: { summary: 'Server-Sent Events: progress, then the final state', tags: ['jobs'], params: IdParamsSchema, produces: ['text/event-stream'] } }, async (request, reply) => {
     const { id } = request.params as { id: string };
-    const record = await service.get(id);
+    const record = await ownJob(request, id);
     if (!record) return notFound(reply, id);
     reply.hijack();
     const res = reply.raw;
