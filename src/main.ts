@@ -8,7 +8,8 @@ import { startWorker } from './worker/runner.js';
 
 const config = loadConfig();
 const api = await startApi(config);
-const worker = config.redisUrl ? await startWorker(config, (msg) => api.app.log.info(msg)) : null;
+// Its own logger (service "worker"): its lines interleave with the API's on stdout, told apart by that field.
+const worker = config.redisUrl ? await startWorker(config) : null;
 api.app.log.info(`diffgrad on http://${config.host}:${config.port} (docs at /docs)`);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

@@ -3,6 +3,8 @@ import { loadConfig, type Config } from './config.js';
 import { ModelCatalog } from './core/models/catalog.js';
 import { createJobService } from './service/index.js';
 import { buildApp } from './api/app.js';
+import { loggerOptions } from './log.js';
+import { loadShed, rateLimited } from './metrics/shared.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -18,7 +20,14 @@ function checkOpenMode(config: Readonly<Config>): string | null {
 export async function startApi(config = loadConfig()) {
   const openWarning = checkOpenMode(config);
   const service = await createJobService(config);
-  const app = await buildApp({ config, service, catalog: new ModelCatalog(config.modelsDir), logger: { level: config.logLevel } });
+  const app = await buildApp({
+    config,
+    service,
+    catalog: new ModelCatalog(config.modelsDir),
+    logger: loggerOptions('api', config.logLevel),
+    onRateLimited: () => rateLimited.inc(),
+    onLoadShed: (reason) => loadShed.inc({ reason }),
+  });
   await app.listen({ host: config.host, port: config.port });
   if (openWarning) app.log.warn(openWarning);
   if (service.mode === 'embedded') app.log.info('no REDIS_URL: jobs run in this process (embedded queue, one worker thread)');

@@ -42,6 +42,8 @@ export interface JobResult {
     /** Evaluations of eps in the forward solve, and in the backward pass (each with its VJP). */
     nfe_forward: number;
     nfe_backward: number;
+    /** Evaluations of eps by the diagnostics asked for (finite-difference probe, discrete comparison). */
+    nfe_diagnostics: number;
     seconds: number;
     backend: string;
   };

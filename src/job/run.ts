@@ -65,6 +65,8 @@ export async function runJob(raw: unknown, ctx: RunContext, opts: RunOptions = {
     };
     const outcome = await GRADIENT_METHODS[valid.method](problem, options);
     for (const t of [outcome.x0, ...Object.values(outcome.grads).flatMap((g) => (g instanceof tf.Tensor ? [g] : Object.values(g ?? {})))]) own(t as Tensor);
+    // The diagnostics evaluate the model again (extra solves, a discrete gradient): counted apart.
+    const evaluatedByMethod = problem.model.allEvaluations;
 
     const diagnostics: JobOutput['diagnostics'] = {};
     const wanted = gradient.diagnostics;
@@ -93,6 +95,7 @@ export async function runJob(raw: unknown, ctx: RunContext, opts: RunOptions = {
         ...(outcome.mode ? { gradient_mode: outcome.mode } : {}),
         nfe_forward: outcome.nfeForward,
         nfe_backward: outcome.nfeBackward,
+        nfe_diagnostics: problem.model.allEvaluations - evaluatedByMethod,
         seconds: (performance.now() - started) / 1000,
         backend: ctx.backend,
       },

@@ -5,11 +5,13 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
 import { selectBackend } from '../core/backends/select.js';
 import { ModelRegistry } from '../core/models/registry.js';
 import { processPackage, isFinal, failureOf } from './process.js';
 
 const config = loadConfig();
+const log = createLogger('worker', config.logLevel);
 const ready = selectBackend(config.backend).then((backend) => ({ registry: new ModelRegistry(config.modelsDir), config, backend }));
 const running = new Map<string, AbortController>();
 const port = parentPort!;
@@ -29,7 +31,7 @@ port.on('message', async (msg: { type: 'run'; id: string; input: Uint8Array } | 
     });
     port.postMessage({ type: 'done', id: msg.id, result, summary });
   } catch (err) {
-    if (!isFinal(err)) console.error(`job ${msg.id}:`, err);
+    if (!isFinal(err)) log.error({ jobId: msg.id, err }, 'job failed with an unexpected error');
     port.postMessage({ type: 'failed', id: msg.id, failure: failureOf(err) });
   } finally {
     running.delete(msg.id);

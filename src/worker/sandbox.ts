@@ -5,8 +5,10 @@
  * models and Redis connection for the jobs that follow.
  */
 import { Redis } from 'ioredis';
+import { reportOutages } from '../queue/outages.js';
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
 import { selectBackend } from '../core/backends/select.js';
 import { ModelRegistry } from '../core/models/registry.js';
 import { RedisBlobStore } from '../queue/blobs.js';
@@ -16,6 +18,8 @@ import type { RunContext } from '../job/run.js';
 import { processPackage, isFinal, failureOf } from './process.js';
 
 const config = loadConfig();
+// Its stdout is piped into the worker's: its lines join the worker's stream, as service "sandbox".
+const log = createLogger('sandbox', config.logLevel);
 const PROGRESS_MS = 100;
 let setup: Promise<{ ctx: RunContext; blobs: RedisBlobStore }> | null = null;
 
@@ -23,6 +27,7 @@ function context() {
   setup ??= (async () => {
     const backend = await selectBackend(config.backend);
     const redis = new Redis(config.redisUrl ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 3 });
+    reportOutages(redis, 'sandbox blobs', (message, err) => (err ? log.warn({ err }, message) : log.info(message)));
     return { ctx: { registry: new ModelRegistry(config.modelsDir), config, backend }, blobs: new RedisBlobStore(redis) };
   })();
   return setup;
@@ -51,7 +56,7 @@ export default async function processGradientJob(job: SandboxedJob<QueuedJobData
   } catch (err) {
     if (isFinal(err)) throw new UnrecoverableError(encodeFailure(failureOf(err)));
     // Transient: retried with backoff. Clients see the coded failure; the log keeps the rest.
-    console.error(`job ${job.id}:`, err);
+    log.child({ jobId: job.id }).error({ err, attempt: job.attemptsStarted }, 'job attempt failed with an unexpected error');
     throw new Error(encodeFailure(failureOf(err)));
   }
 }

@@ -46,7 +46,7 @@ export async function startStack(opts: { db?: number; workers?: number; embedded
   const address = app.server.address();
   const url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
   const workers: WorkerHandle[] = [];
-  for (let i = 0; i < (opts.embedded ? 0 : opts.workers ?? 0); i++) workers.push(await startWorker(config, () => undefined));
+  for (let i = 0; i < (opts.embedded ? 0 : opts.workers ?? 0); i++) workers.push(await startWorker(config));
   return {
     app,
     service,

@@ -1,30 +1,15 @@
 /** Liveness, readiness and Prometheus metrics. */
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { Registry, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { JobService } from '../../service/jobs.js';
+import { createApiMetrics } from '../../metrics/api.js';
+import { installHttpMetrics } from '../../metrics/http.js';
 
 export function healthRoutes(app: FastifyInstance, deps: { service: JobService }): void {
   const { service } = deps;
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'diffgrad_api_' });
-  new Gauge({
-    name: 'diffgrad_queue_jobs',
-    help: 'Jobs in the queue by state',
-    labelNames: ['state'],
-    registers: [registry],
-    async collect() {
-      for (const [state, count] of Object.entries(await service.counts().catch(() => ({})))) this.set({ state }, count);
-    },
-  });
-  new Gauge({
-    name: 'diffgrad_workers',
-    help: 'Workers whose heartbeat was seen in the last 15 s',
-    registers: [registry],
-    async collect() {
-      this.set((await service.readiness()).workers);
-    },
-  });
+  // The metric definitions live in src/metrics; this file only serves them, and counts the requests.
+  const { registry, http } = createApiMetrics(service);
+  installHttpMetrics(app, http);
 
   app.get('/healthz', { schema: { summary: 'The API process is alive', tags: ['health'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
   app.get(

@@ -20,7 +20,7 @@ function bytesPerEvaluation(problem: GradientProblem): number {
   if (known !== undefined) return known;
   const before = tf.memory().numBytes;
   let during = before;
-  const evaluations = problem.model.evaluations;
+  const { evaluations, allEvaluations } = problem.model;
   const { value, grads } = tf.engine().gradients(
     () => {
       const y = problem.model.eps(problem.xT, cond, problem.grid.times[0]);
@@ -31,7 +31,8 @@ function bytesPerEvaluation(problem: GradientProblem): number {
     undefined,
     true,
   );
-  problem.model.evaluations = evaluations; // a measurement, not part of the job's count
+  // A measurement, once per network and layout: part of no job's count, so the counts repeat.
+  Object.assign(problem.model, { evaluations, allEvaluations });
   value.dispose();
   grads.forEach((g) => g?.dispose());
   const bytes = Math.max(0, during - before);

@@ -26,8 +26,13 @@ export interface StepConditioning {
 }
 
 export class EpsModel {
-  /** Evaluations of eps so far (a guided evaluation is one batched network call). */
+  /**
+   * Evaluations of eps so far (a guided evaluation is one batched network call): what the
+   * gradient methods count with. Measurements and diagnostics put it back when they are done.
+   */
   evaluations = 0;
+  /** Evaluations diagnostics do not put back (only the one-off tape measurement does): the job's whole work, for its stats. */
+  allEvaluations = 0;
 
   constructor(
     readonly network: Network,
@@ -43,6 +48,7 @@ export class EpsModel {
 
   eps(x: Tensor, cond: StepConditioning, t: number): Tensor {
     this.evaluations++;
+    this.allEvaluations++;
     return tf.tidy(() => {
       const timeScale = this.network.manifest.time_scale ?? 1;
       const batch = x.shape[0];
