@@ -347,6 +347,25 @@ export interface paths {
                                 compare_discrete?: boolean;
                             };
                         };
+                        /** @description POSTs a signed JSON event (Standard Webhooks headers) when the job ends, retried with backoff */
+                        webhook?: {
+                            /**
+                             * @description http or https, no user:password; loopback, link-local and private addresses are refused unless the operator allows them
+                             * @example https://example.com/hooks/diffgrad
+                             */
+                            url: string;
+                            /**
+                             * @description Events to deliver; progress (at most one a second, best-effort) only when listed
+                             * @default [
+                             *       "completed",
+                             *       "failed",
+                             *       "canceled"
+                             *     ]
+                             */
+                            events?: ("completed" | "failed" | "canceled" | "progress")[];
+                            /** @description Signs the deliveries (never shown again); default: the API key's webhook secret, else the service's */
+                            secret?: string;
+                        };
                     };
                     "application/vnd.safetensors": {
                         /** @description Model id (GET /v1/models lists them) */
@@ -668,6 +687,25 @@ export interface paths {
                                 compare_discrete?: boolean;
                             };
                         };
+                        /** @description POSTs a signed JSON event (Standard Webhooks headers) when the job ends, retried with backoff */
+                        webhook?: {
+                            /**
+                             * @description http or https, no user:password; loopback, link-local and private addresses are refused unless the operator allows them
+                             * @example https://example.com/hooks/diffgrad
+                             */
+                            url: string;
+                            /**
+                             * @description Events to deliver; progress (at most one a second, best-effort) only when listed
+                             * @default [
+                             *       "completed",
+                             *       "failed",
+                             *       "canceled"
+                             *     ]
+                             */
+                            events?: ("completed" | "failed" | "canceled" | "progress")[];
+                            /** @description Signs the deliveries (never shown again); default: the API key's webhook secret, else the service's */
+                            secret?: string;
+                        };
                     };
                 };
             };
@@ -691,6 +729,30 @@ export interface paths {
                             finishedAt: string | null;
                             error: components["schemas"]["JobFailure"] | null;
                             summary: components["schemas"]["JobSummary"] | null;
+                            /** @description The job's webhook (never its secret) and its deliveries; null when the job asked for none */
+                            webhook: {
+                                url: string;
+                                events: ("completed" | "failed" | "canceled" | "progress")[];
+                                /** @description Each delivery attempt so far, oldest first (the latest 100) */
+                                deliveries: {
+                                    event: "completed" | "failed" | "canceled" | "progress";
+                                    /** @description The webhook-id header: the same on every attempt of one delivery */
+                                    delivery_id: string;
+                                    attempt: number;
+                                    /** @description delivered: the receiver answered 2xx; retrying: another attempt follows; failed: the last attempt failed, or the receiver answered 410 Gone; refused: the target resolved to an address webhooks may not reach */
+                                    outcome: "delivered" | "retrying" | "failed" | "refused";
+                                    /** @description The receiver's answer, when there was one */
+                                    http_status?: number;
+                                    /** @description What went wrong: no answer in time, a connection error, a refused address */
+                                    error?: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description When the attempt started
+                                     */
+                                    at: string;
+                                    duration_ms: number;
+                                }[];
+                            } | null;
                             urls: {
                                 self: string;
                                 result: string;
@@ -719,6 +781,30 @@ export interface paths {
                             finishedAt: string | null;
                             error: components["schemas"]["JobFailure"] | null;
                             summary: components["schemas"]["JobSummary"] | null;
+                            /** @description The job's webhook (never its secret) and its deliveries; null when the job asked for none */
+                            webhook: {
+                                url: string;
+                                events: ("completed" | "failed" | "canceled" | "progress")[];
+                                /** @description Each delivery attempt so far, oldest first (the latest 100) */
+                                deliveries: {
+                                    event: "completed" | "failed" | "canceled" | "progress";
+                                    /** @description The webhook-id header: the same on every attempt of one delivery */
+                                    delivery_id: string;
+                                    attempt: number;
+                                    /** @description delivered: the receiver answered 2xx; retrying: another attempt follows; failed: the last attempt failed, or the receiver answered 410 Gone; refused: the target resolved to an address webhooks may not reach */
+                                    outcome: "delivered" | "retrying" | "failed" | "refused";
+                                    /** @description The receiver's answer, when there was one */
+                                    http_status?: number;
+                                    /** @description What went wrong: no answer in time, a connection error, a refused address */
+                                    error?: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description When the attempt started
+                                     */
+                                    at: string;
+                                    duration_ms: number;
+                                }[];
+                            } | null;
                             urls: {
                                 self: string;
                                 result: string;
@@ -846,6 +932,30 @@ export interface paths {
                             finishedAt: string | null;
                             error: components["schemas"]["JobFailure"] | null;
                             summary: components["schemas"]["JobSummary"] | null;
+                            /** @description The job's webhook (never its secret) and its deliveries; null when the job asked for none */
+                            webhook: {
+                                url: string;
+                                events: ("completed" | "failed" | "canceled" | "progress")[];
+                                /** @description Each delivery attempt so far, oldest first (the latest 100) */
+                                deliveries: {
+                                    event: "completed" | "failed" | "canceled" | "progress";
+                                    /** @description The webhook-id header: the same on every attempt of one delivery */
+                                    delivery_id: string;
+                                    attempt: number;
+                                    /** @description delivered: the receiver answered 2xx; retrying: another attempt follows; failed: the last attempt failed, or the receiver answered 410 Gone; refused: the target resolved to an address webhooks may not reach */
+                                    outcome: "delivered" | "retrying" | "failed" | "refused";
+                                    /** @description The receiver's answer, when there was one */
+                                    http_status?: number;
+                                    /** @description What went wrong: no answer in time, a connection error, a refused address */
+                                    error?: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description When the attempt started
+                                     */
+                                    at: string;
+                                    duration_ms: number;
+                                }[];
+                            } | null;
                             urls: {
                                 self: string;
                                 result: string;
@@ -935,6 +1045,30 @@ export interface paths {
                             finishedAt: string | null;
                             error: components["schemas"]["JobFailure"] | null;
                             summary: components["schemas"]["JobSummary"] | null;
+                            /** @description The job's webhook (never its secret) and its deliveries; null when the job asked for none */
+                            webhook: {
+                                url: string;
+                                events: ("completed" | "failed" | "canceled" | "progress")[];
+                                /** @description Each delivery attempt so far, oldest first (the latest 100) */
+                                deliveries: {
+                                    event: "completed" | "failed" | "canceled" | "progress";
+                                    /** @description The webhook-id header: the same on every attempt of one delivery */
+                                    delivery_id: string;
+                                    attempt: number;
+                                    /** @description delivered: the receiver answered 2xx; retrying: another attempt follows; failed: the last attempt failed, or the receiver answered 410 Gone; refused: the target resolved to an address webhooks may not reach */
+                                    outcome: "delivered" | "retrying" | "failed" | "refused";
+                                    /** @description The receiver's answer, when there was one */
+                                    http_status?: number;
+                                    /** @description What went wrong: no answer in time, a connection error, a refused address */
+                                    error?: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description When the attempt started
+                                     */
+                                    at: string;
+                                    duration_ms: number;
+                                }[];
+                            } | null;
                             urls: {
                                 self: string;
                                 result: string;
@@ -1036,6 +1170,30 @@ export interface paths {
                             finishedAt: string | null;
                             error: components["schemas"]["JobFailure"] | null;
                             summary: components["schemas"]["JobSummary"] | null;
+                            /** @description The job's webhook (never its secret) and its deliveries; null when the job asked for none */
+                            webhook: {
+                                url: string;
+                                events: ("completed" | "failed" | "canceled" | "progress")[];
+                                /** @description Each delivery attempt so far, oldest first (the latest 100) */
+                                deliveries: {
+                                    event: "completed" | "failed" | "canceled" | "progress";
+                                    /** @description The webhook-id header: the same on every attempt of one delivery */
+                                    delivery_id: string;
+                                    attempt: number;
+                                    /** @description delivered: the receiver answered 2xx; retrying: another attempt follows; failed: the last attempt failed, or the receiver answered 410 Gone; refused: the target resolved to an address webhooks may not reach */
+                                    outcome: "delivered" | "retrying" | "failed" | "refused";
+                                    /** @description The receiver's answer, when there was one */
+                                    http_status?: number;
+                                    /** @description What went wrong: no answer in time, a connection error, a refused address */
+                                    error?: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description When the attempt started
+                                     */
+                                    at: string;
+                                    duration_ms: number;
+                                }[];
+                            } | null;
                             urls: {
                                 self: string;
                                 result: string;
@@ -1727,6 +1885,30 @@ export interface components {
             finishedAt: string | null;
             error: components["schemas"]["JobFailure"] | null;
             summary: components["schemas"]["JobSummary"] | null;
+            /** @description The job's webhook (never its secret) and its deliveries; null when the job asked for none */
+            webhook: {
+                url: string;
+                events: ("completed" | "failed" | "canceled" | "progress")[];
+                /** @description Each delivery attempt so far, oldest first (the latest 100) */
+                deliveries: {
+                    event: "completed" | "failed" | "canceled" | "progress";
+                    /** @description The webhook-id header: the same on every attempt of one delivery */
+                    delivery_id: string;
+                    attempt: number;
+                    /** @description delivered: the receiver answered 2xx; retrying: another attempt follows; failed: the last attempt failed, or the receiver answered 410 Gone; refused: the target resolved to an address webhooks may not reach */
+                    outcome: "delivered" | "retrying" | "failed" | "refused";
+                    /** @description The receiver's answer, when there was one */
+                    http_status?: number;
+                    /** @description What went wrong: no answer in time, a connection error, a refused address */
+                    error?: string;
+                    /**
+                     * Format: date-time
+                     * @description When the attempt started
+                     */
+                    at: string;
+                    duration_ms: number;
+                }[];
+            } | null;
             urls: {
                 self: string;
                 result: string;

@@ -1,6 +1,8 @@
 /** The API's response schemas (TypeBox): validation-free documentation and the OpenAPI spec. */
 import { Type } from '@sinclair/typebox';
 import { tensorSchema } from '../core/tensors/schema.js';
+import { WEBHOOK_EVENTS } from '../webhooks/spec.js';
+import { DELIVERY_OUTCOMES } from '../webhooks/deliveries.js';
 
 export const ProblemSchema = Type.Object(
   {
@@ -44,6 +46,19 @@ export const JobSummarySchema = Type.Object(
   { $id: 'JobSummary' },
 );
 
+export const WebhookDeliverySchema = Type.Object({
+  event: Type.Union(WEBHOOK_EVENTS.map((e) => Type.Literal(e))),
+  delivery_id: Type.String({ description: 'The webhook-id header: the same on every attempt of one delivery' }),
+  attempt: Type.Integer({ minimum: 1 }),
+  outcome: Type.Union(DELIVERY_OUTCOMES.map((o) => Type.Literal(o)), {
+    description: 'delivered: the receiver answered 2xx; retrying: another attempt follows; failed: the last attempt failed, or the receiver answered 410 Gone; refused: the target resolved to an address webhooks may not reach',
+  }),
+  http_status: Type.Optional(Type.Integer({ description: 'The receiver\'s answer, when there was one' })),
+  error: Type.Optional(Type.String({ description: 'What went wrong: no answer in time, a connection error, a refused address' })),
+  at: Type.String({ format: 'date-time', description: 'When the attempt started' }),
+  duration_ms: Type.Integer({ minimum: 0 }),
+});
+
 export const JobRecordSchema = Type.Object(
   {
     id: Type.String(),
@@ -56,6 +71,17 @@ export const JobRecordSchema = Type.Object(
     finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     error: Type.Union([Type.Ref(JobFailureSchema), Type.Null()]),
     summary: Type.Union([Type.Ref(JobSummarySchema), Type.Null()]),
+    webhook: Type.Union(
+      [
+        Type.Object({
+          url: Type.String(),
+          events: Type.Array(Type.Union(WEBHOOK_EVENTS.map((e) => Type.Literal(e)))),
+          deliveries: Type.Array(WebhookDeliverySchema, { description: 'Each delivery attempt so far, oldest first (the latest 100)' }),
+        }),
+        Type.Null(),
+      ],
+      { description: 'The job\'s webhook (never its secret) and its deliveries; null when the job asked for none' },
+    ),
     urls: Type.Object({
       self: Type.String(),
       result: Type.String(),

@@ -10,6 +10,7 @@ import { LossSpecSchema } from '../core/losses/schema.js';
 import { ScheduleSpecSchema } from '../core/schedules/spec.js';
 import { GRID_KINDS } from '../core/solvers/grid.js';
 import { ADJOINT_SOLVERS, WRT_NAMES } from '../core/gradients/types.js';
+import { DEFAULT_WEBHOOK_EVENTS, WEBHOOK_EVENTS, WEBHOOK_URL_MAX_LENGTH } from '../webhooks/spec.js';
 
 // The registries' names, spelled out so that the schema (and the API process that uses it)
 // needs no TensorFlow.js; a test checks they equal the registries' keys.
@@ -67,6 +68,24 @@ export const GuidanceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const WebhookSpecSchema = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: WEBHOOK_URL_MAX_LENGTH, description: 'http or https, no user:password; loopback, link-local and private addresses are refused unless the operator allows them', examples: ['https://example.com/hooks/diffgrad'] }),
+    events: Type.Optional(
+      Type.Array(Type.Union(WEBHOOK_EVENTS.map((e) => Type.Literal(e))), {
+        uniqueItems: true,
+        minItems: 1,
+        default: [...DEFAULT_WEBHOOK_EVENTS],
+        description: 'Events to deliver; progress (at most one a second, best-effort) only when listed',
+      }),
+    ),
+    secret: Type.Optional(
+      Type.String({ minLength: 16, maxLength: 256, writeOnly: true, description: 'Signs the deliveries (never shown again); default: the API key\'s webhook secret, else the service\'s' }),
+    ),
+  },
+  { additionalProperties: false, description: 'POSTs a signed JSON event (Standard Webhooks headers) when the job ends, retried with backoff' },
+);
+
 export const JobSchema = Type.Object(
   {
     model: Type.String({ description: 'Model id (GET /v1/models lists them)' }),
@@ -77,6 +96,7 @@ export const JobSchema = Type.Object(
     solver: SolverOptionsSchema,
     schedule: Type.Optional(ScheduleSpecSchema),
     gradient: Type.Optional(GradientOptionsSchema),
+    webhook: Type.Optional(WebhookSpecSchema),
   },
   { additionalProperties: false, $id: 'Job' },
 );

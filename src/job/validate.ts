@@ -16,6 +16,7 @@ import { GRADIENT_METHOD_CHOICES, JobSchema, SOLVER_CHOICES, type ParsedJob } fr
 import { assertSchema } from './schema-errors.js';
 import { checkTimes } from './times.js';
 import { checkLossSpec } from './loss-check.js';
+import { checkWebhookUrl } from '../webhooks/spec.js';
 
 export interface ValidJob {
   job: ParsedJob & { gradient: NonNullable<ParsedJob['gradient']> };
@@ -44,6 +45,7 @@ export function parseJob(raw: unknown): ParsedJob {
     Value.Default(SCHEDULE_VARIANTS[sched.type as keyof typeof SCHEDULE_VARIANTS], sched);
   }
   assertSchema(JobSchema, job);
+  if (job.webhook) checkWebhookUrl(job.webhook.url);
   return job;
 }
 

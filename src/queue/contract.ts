@@ -4,6 +4,8 @@
  * BullMQ's job data holds only the key and a few facts.
  */
 import type { Progress } from '../core/hooks.js';
+import type { QueuedWebhook, WebhookSubscription } from '../webhooks/spec.js';
+import type { DeliveryRecord } from '../webhooks/deliveries.js';
 
 /** The tenant of every job when the service runs without API keys. */
 export const OPEN_TENANT = 'public';
@@ -16,6 +18,8 @@ export interface QueuedJobData {
   solver: string;
   steps: number;
   submittedAt: number;
+  /** With the secret that signs its deliveries (never shown in the record). */
+  webhook?: QueuedWebhook;
 }
 
 export interface JobSummary {
@@ -53,6 +57,14 @@ export interface JobRecord {
   finishedAt: string | null;
   error: JobFailure | null;
   summary: JobSummary | null;
+  /** The job's webhook and each delivery attempt so far (never its secret). */
+  webhook: (WebhookSubscription & { deliveries: DeliveryRecord[] }) | null;
+}
+
+/** Where a job's record, result, events and cancellation are: the same in the API and in webhook payloads. */
+export function jobLinks(id: string) {
+  const self = `/v1/jobs/${id}`;
+  return { self, result: `${self}/result`, events: `${self}/events`, cancel: `${self}/cancel` };
 }
 
 /** Failures travel through BullMQ as a message; this prefix carries the machine-readable part. */

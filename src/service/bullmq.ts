@@ -5,21 +5,17 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Progress } from '../core/hooks.js';
 import { RedisBlobStore } from '../queue/blobs.js';
+import { reportOutages } from '../queue/outages.js';
 import { CANCEL_CHANNEL, KEY_PREFIX, QUEUE_NAME, keys } from '../queue/names.js';
-import { OPEN_TENANT, decodeFailure, type JobRecord, type JobStatus, type QueuedJobData, type QueuedJobReturn } from '../queue/contract.js';
+import type { JobRecord, QueuedJobData, QueuedJobReturn } from '../queue/contract.js';
+import { recordOf } from '../queue/record.js';
+import { WebhookOutbox } from '../webhooks/outbox.js';
 import { RedisActiveJobs, type ActiveKind } from './active-jobs.js';
 import { EventedJobService, IdempotencyConflict, TenantAtCapacity, type JobEvent, type JobService, type Readiness, type SubmitMeta, type SubmitOptions } from './jobs.js';
 
 const WORKER_FRESH_MS = 15_000;
+const CLOSE_WAIT_MS = 3000;
 const canceledKey = (id: string) => `${KEY_PREFIX}:canceled:${id}`;
-const iso = (ms: number | undefined | null) => (ms ? new Date(ms).toISOString() : null);
-
-function statusOf(state: string, failureCode: string | null): JobStatus {
-  if (state === 'active') return 'running';
-  if (state === 'completed') return 'succeeded';
-  if (state === 'failed') return failureCode === 'CANCELED' ? 'canceled' : 'failed';
-  return 'queued';
-}
 
 export class BullmqJobService extends EventedJobService implements JobService {
   readonly mode = 'bullmq' as const;
@@ -30,10 +26,15 @@ export class BullmqJobService extends EventedJobService implements JobService {
   private readonly active: RedisActiveJobs;
   private readonly events: QueueEvents;
   private readonly blobs: RedisBlobStore;
+  /** Webhook deliveries of jobs canceled here, and every job's delivery log. */
+  private readonly webhooks: WebhookOutbox;
   /** BullMQ does not close connections it is given: these are ours to close. */
   private readonly connections: Redis[];
 
-  constructor(private readonly config: Readonly<Config>) {
+  constructor(
+    private readonly config: Readonly<Config>,
+    onOutage: (message: string) => void = (message) => console.warn(message),
+  ) {
     super();
     const url = config.redisUrl!;
     // The API's own commands fail fast while Redis is away (no offline queue): a request is
@@ -48,8 +49,13 @@ export class BullmqJobService extends EventedJobService implements JobService {
     this.queueConnection = queueConnection;
     const eventsConnection = new Redis(url, { maxRetriesPerRequest: null });
     this.connections = [this.redis, queueConnection, eventsConnection];
+    for (const [i, connection] of this.connections.entries()) reportOutages(connection, ['api', 'queue', 'queue events'][i], onOutage);
     this.queue = new Queue(QUEUE_NAME, { connection: queueConnection });
     this.events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
+    this.webhooks = new WebhookOutbox(queueConnection, config);
+    // BullMQ re-emits its connections' errors; they are reported above.
+    this.queue.on('error', () => undefined);
+    this.events.on('error', () => undefined);
     this.events.on('progress', ({ jobId, data }) => this.emit(jobId, { type: 'progress', progress: data as unknown as Progress }));
     for (const event of ['completed', 'failed', 'removed'] as const) {
       // Read the job only for someone who listens (a waiting request, an event stream).
@@ -130,22 +136,12 @@ export class BullmqJobService extends EventedJobService implements JobService {
     const job = state === 'unknown' ? undefined : await Job.fromId<QueuedJobData, QueuedJobReturn>(this.queue, id);
     if (!job) {
       const canceled = await this.redis.get(canceledKey(id));
-      return canceled ? (JSON.parse(canceled) as JobRecord) : null;
+      if (!canceled) return null;
+      const record = JSON.parse(canceled) as JobRecord;
+      // Its 'canceled' delivery was queued after this snapshot: read the attempts now.
+      return record.webhook ? { ...record, webhook: { ...record.webhook, deliveries: await this.webhooks.deliveries(id) } } : record;
     }
-    const failure = state === 'failed' ? decodeFailure(job.failedReason) : null;
-    const progress = typeof job.progress === 'object' && job.progress !== null ? (job.progress as unknown as Progress) : null;
-    return {
-      id,
-      tenant: job.data.tenant ?? OPEN_TENANT,
-      status: statusOf(state, failure?.code ?? null),
-      model: job.data.model,
-      progress,
-      createdAt: iso(job.timestamp)!,
-      startedAt: iso(job.processedOn),
-      finishedAt: iso(job.finishedOn),
-      error: failure,
-      summary: state === 'completed' ? job.returnvalue?.summary ?? null : null,
-    };
+    return recordOf(job, state, job.data.webhook ? await this.webhooks.deliveries(id) : []);
   }
 
   async result(id: string): Promise<Buffer | null> {
@@ -166,6 +162,9 @@ export class BullmqJobService extends EventedJobService implements JobService {
         await this.redis.set(canceledKey(id), JSON.stringify(record), 'EX', this.config.blobTtlSeconds);
         await this.blobs.delete(job.data.inputKey);
         this.emit(id, { type: 'final', record });
+        // It never reached a worker, which would have sent it: the webhook hears of it from here.
+        // The cancellation stands even if this fails; the record then shows no delivery.
+        await this.webhooks.notify(job.data.webhook, 'canceled', record).catch(() => undefined);
         return record;
       } catch {
         // It became active meanwhile (locked): stop it where it runs.
@@ -191,8 +190,13 @@ export class BullmqJobService extends EventedJobService implements JobService {
   }
 
   async close(): Promise<void> {
-    await this.events.close();
-    await this.queue.close();
+    // BullMQ's close waits for its connection: bounded, so a service whose Redis is gone still stops.
+    const closing = (async () => {
+      await this.webhooks.close();
+      await this.events.close();
+      await this.queue.close();
+    })().catch(() => undefined);
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     for (const c of this.connections) c.disconnect();
   }
 }

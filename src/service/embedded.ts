@@ -10,6 +10,9 @@ import type { Config } from '../config.js';
 import type { Progress } from '../core/hooks.js';
 import { MemoryBlobStore } from '../queue/blobs.js';
 import type { JobFailure, JobRecord, JobSummary } from '../queue/contract.js';
+import { recordFinishedRecord } from '../metrics/job.js';
+import { EmbeddedWebhooks } from '../webhooks/embedded.js';
+import { publicWebhook } from '../webhooks/spec.js';
 import { EventedJobService, IdempotencyConflict, TenantAtCapacity, type JobEvent, type JobService, type Readiness, type SubmitMeta, type SubmitOptions } from './jobs.js';
 
 type ThreadMessage =
@@ -36,12 +39,16 @@ export class EmbeddedJobService extends EventedJobService implements JobService 
   private readonly pending: string[] = [];
   /** Jobs that ask for dL/dtheta (for the tenant cap on them). */
   private readonly theta = new Set<string>();
+  /** Method and solver of jobs not yet final: the labels of their job metrics (this process runs them). */
+  private readonly methods = new Map<string, { method: string; solver: string }>();
+  private readonly webhooks: EmbeddedWebhooks;
   private thread!: Worker;
   private current: string | null = null;
   private closing = false;
 
   constructor(private readonly config: Readonly<Config>) {
     super();
+    this.webhooks = new EmbeddedWebhooks(config);
     this.startThread();
   }
 
@@ -70,16 +77,20 @@ export class EmbeddedJobService extends EventedJobService implements JobService 
 
   private finish(id: string, status: JobRecord['status'], patch: Partial<JobRecord>): void {
     const record = this.update(id, { ...patch, status, finishedAt: new Date().toISOString() });
+    recordFinishedRecord(record, this.methods.get(id));
+    this.methods.delete(id);
     this.inputs.delete(id);
     this.emit(id, { type: 'final', record } satisfies JobEvent);
+    this.webhooks.finished(record);
     if (this.current === id) this.current = null;
     this.next();
   }
 
   private onMessage(msg: ThreadMessage): void {
     if (msg.type === 'progress') {
-      this.update(msg.id, { progress: msg.progress });
+      const record = this.update(msg.id, { progress: msg.progress });
       this.emit(msg.id, { type: 'progress', progress: msg.progress } satisfies JobEvent);
+      this.webhooks.progressed(record);
     } else if (msg.type === 'done') {
       void this.results.put(msg.id, Buffer.from(msg.result), this.config.blobTtlSeconds).then(() => this.finish(msg.id, 'succeeded', { summary: msg.summary }));
     } else {
@@ -120,8 +131,10 @@ export class EmbeddedJobService extends EventedJobService implements JobService 
     }
     const id = randomUUID();
     if (meta.theta) this.theta.add(id);
+    this.methods.set(id, { method: meta.method, solver: meta.solver });
     if (idempotencyKey) this.idempotency.set(idempotencyKey, { id, hash: opts.bodyHash });
-    const record: JobRecord = { id, tenant: meta.tenant, status: 'queued', model: meta.model, progress: null, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, error: null, summary: null };
+    const record: JobRecord = { id, tenant: meta.tenant, status: 'queued', model: meta.model, progress: null, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, error: null, summary: null, webhook: publicWebhook(meta.webhook) };
+    this.webhooks.register(id, meta.webhook);
     this.records.set(id, record);
     this.inputs.set(id, pkg);
     this.pending.push(id);
@@ -130,7 +143,8 @@ export class EmbeddedJobService extends EventedJobService implements JobService 
   }
 
   async get(id: string): Promise<JobRecord | null> {
-    return this.records.get(id) ?? null;
+    const record = this.records.get(id);
+    return record ? this.webhooks.withDeliveries(record) : null;
   }
 
   async result(id: string): Promise<Buffer | null> {
@@ -165,6 +179,7 @@ export class EmbeddedJobService extends EventedJobService implements JobService 
 
   async close(): Promise<void> {
     this.closing = true;
+    this.webhooks.close();
     await this.thread.terminate();
   }
 }

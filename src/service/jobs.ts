@@ -8,6 +8,7 @@ import type { Progress } from '../core/hooks.js';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { JobRecord } from '../queue/contract.js';
+import type { QueuedWebhook } from '../webhooks/spec.js';
 
 export interface SubmitMeta {
   /** Whose job this is: only this tenant can see it. */
@@ -18,6 +19,8 @@ export interface SubmitMeta {
   method: string;
   solver: string;
   steps: number;
+  /** Checked and with its secret resolved (src/webhooks/prepare.ts). */
+  webhook?: QueuedWebhook;
 }
 
 export interface SubmitOptions {

@@ -8,7 +8,8 @@ import { JobSchema } from '../../job/schema.js';
 import { validateJob, parseJob } from '../../job/validate.js';
 import { resultFromSafetensors, toJsonResult } from '../../job/result.js';
 import { packJob, unpackJob } from '../../queue/package.js';
-import type { JobRecord } from '../../queue/contract.js';
+import { jobLinks, type JobRecord } from '../../queue/contract.js';
+import { prepareWebhook } from '../../webhooks/prepare.js';
 import type { ModelCatalog } from '../../core/models/catalog.js';
 import { SAFETENSORS_MEDIA_TYPE } from '../../core/tensors/safetensors.js';
 import { IdempotencyConflict, isFinalRecord, TenantAtCapacity, type JobService } from '../../service/jobs.js';
@@ -31,8 +32,7 @@ function effectiveLimits(config: Readonly<Config>, principal: Principal): Config
 }
 
 export function withUrls(r: JobRecord) {
-  const self = `/v1/jobs/${r.id}`;
-  return { ...r, urls: { self, result: `${self}/result`, events: `${self}/events`, cancel: `${self}/cancel` } };
+  return { ...r, urls: jobLinks(r.id) };
 }
 
 function notFound(reply: FastifyReply, id: string) {
@@ -98,6 +98,8 @@ export function jobRoutes(app: FastifyInstance, deps: { service: JobService; cat
       if (theta && !(principal.limits.allowTheta ?? config.tenantDefaults.allowTheta)) {
         throw new CodedError('LIMIT_EXCEEDED', 'gradient.wrt: this API key may not ask for theta gradients', { field: 'gradient.wrt' });
       }
+      // Refused here (a private target, no secret), not found out when the job ends.
+      const webhook = await prepareWebhook(parsed.webhook, config, principal.webhookSecret);
       const pkg = isPackage ? body : packJob(job, limits.maxTensorElements);
       const bodyHash = createHash('sha256').update(isPackage ? body : JSON.stringify(job)).digest('hex');
       const key = request.headers['idempotency-key'] as string | undefined;
@@ -107,7 +109,7 @@ export function jobRoutes(app: FastifyInstance, deps: { service: JobService; cat
       };
       let submitted;
       try {
-        submitted = await service.submit(pkg, { tenant: principal.tenant, theta, model: parsed.model, method: valid.method, solver: parsed.solver.method, steps: parsed.solver.steps }, { idempotencyKey: key, bodyHash, caps });
+        submitted = await service.submit(pkg, { tenant: principal.tenant, theta, model: parsed.model, method: valid.method, solver: parsed.solver.method, steps: parsed.solver.steps, webhook }, { idempotencyKey: key, bodyHash, caps });
       } catch (err) {
         if (err instanceof IdempotencyConflict) return sendProblem(reply, { status: 422, code: 'IDEMPOTENCY_KEY_REUSED', detail: err.message, field: 'Idempotency-Key' });
         if (err instanceof TenantAtCapacity) {
@@ -117,6 +119,8 @@ export function jobRoutes(app: FastifyInstance, deps: { service: JobService; cat
         throw err;
       }
       let record = submitted.record;
+      // jobId is the field the worker's lines carry too: one jq filter follows the job everywhere.
+      request.log.info({ jobId: record.id, tenant: principal.tenant, model: parsed.model, method: valid.method, solver: parsed.solver.method, steps: parsed.solver.steps, created: submitted.created }, 'job accepted');
       const wait = preferredWait(request.headers.prefer);
       if (wait !== null) {
         reply.header('preference-applied', `wait=${wait}`);
