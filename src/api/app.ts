@@ -55,7 +55,10 @@ function documentAccess(app: FastifyInstance): void {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, service } = deps;
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: config.maxBodyBytes, trustProxy: config.trustProxy, ajv: { customOptions: { strict: false } } });
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: config.maxBodyBytes, trustProxy: config.trustProxy,
+    // While closing, requests on open connections are still served (Redis is still there) rather than refused with a bare 503.
+    return503OnClosing: false,
+    ajv: { customOptions: { strict: false } } });
   installErrorHandling(app);
   // Helmet's default CSP serves the docs page and the dashboard as they are (their scripts are
   // their own files); only upgrade-insecure-requests is dropped, which would break plain-HTTP use.
