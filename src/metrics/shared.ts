@@ -4,7 +4,7 @@
  */
 import { Counter, type Metric } from 'prom-client';
 
-/** Webhook deliveries (outcome e.g. delivered, retried, gave_up): by the process that delivers them. */
+/** Webhook deliveries (outcome: delivered, retrying, failed, refused): by the process that delivers them. */
 export const webhookDeliveries = new Counter({
   name: 'diffgrad_webhook_deliveries_total',
   help: 'Webhook delivery attempts by event and outcome',

@@ -70,7 +70,7 @@ export class BullmqJobService extends EventedJobService implements JobService {
   }
 
   dashboardQueues(): Queue[] {
-    return [this.queue];
+    return [this.queue, this.webhooks.queue as unknown as Queue];
   }
 
   async ready(): Promise<void> {

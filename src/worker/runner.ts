@@ -22,6 +22,7 @@ import { observeJobs } from './telemetry.js';
 import { startWorkerWebhooks } from '../webhooks/worker-webhooks.js';
 
 const HEARTBEAT_MS = 5000;
+const STALE_WORKER_MS = 86_400_000;
 
 export interface WorkerHandle {
   id: string;
@@ -69,6 +70,8 @@ export async function startWorker(config: Readonly<Config>, log: Logger = create
   const beat = async () => {
     const now = Date.now();
     await connection.zadd(keys.workers, now, id).then(() => heartbeatTimestamp.set(now / 1000), () => undefined);
+    // Workers that died without a goodbye (SIGKILL) leave their entry: drop those a day old.
+    await connection.zremrangebyscore(keys.workers, '-inf', now - STALE_WORKER_MS).catch(() => undefined);
     if (config.worker.heartbeatFile) await writeFile(config.worker.heartbeatFile, String(Date.now())).catch(() => undefined);
   };
   await beat();

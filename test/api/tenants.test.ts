@@ -159,7 +159,7 @@ test('the queue dashboard: admin scope only, and a browser can log in with Basic
   const page = await request(stack.url).get('/admin/queues').auth('ops', KEYS.ops).expect(200);
   assert.match(page.text, /<div id="root">/);
   const queues = await request(stack.url).get('/admin/queues/api/queues').set(bearer(KEYS.ops)).expect(200);
-  assert.ok(queues.body.queues.some((q: { name: string }) => q.name === 'gradients'));
+  assert.deepEqual(queues.body.queues.map((q: { name: string }) => q.name).sort(), ['gradients', 'webhooks']);
 });
 
 test('security headers on every answer; the docs page loads only its own scripts', async () => {
