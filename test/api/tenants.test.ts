@@ -233,3 +233,26 @@ test('load shedding: with the event loop held up, 503 OVERLOADED with Retry-Afte
     await service.close();
   }
 });
+
+test('load shedding on memory: past MAX_HEAP_USED_MB, 503 OVERLOADED; health still answers', async () => {
+  const config = loadConfig({ ...process.env, API_KEYS: '', MAX_HEAP_USED_MB: '1' });
+  const service = new BullmqJobService(config);
+  await service.ready();
+  const app = await buildApp({ config, service, catalog: new ModelCatalog(config.modelsDir) });
+  try {
+    // The plugin samples memory about once a second: ask until it has.
+    let res = await app.inject({ url: '/v1/models' });
+    for (let i = 0; i < 50 && res.statusCode !== 503; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      res = await app.inject({ url: '/v1/models' });
+    }
+    assert.equal(res.statusCode, 503, res.body);
+    assert.equal(res.json().code, 'OVERLOADED');
+    assert.match(res.json().detail, /heap/i);
+    assert.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
+    assert.equal((await app.inject({ url: '/metrics' })).statusCode, 200);
+  } finally {
+    await app.close();
+    await service.close();
+  }
+});

@@ -21,6 +21,11 @@ const MAX_WAIT_SECONDS = 60;
 /** A tenant at its cap waits for one of its jobs to end: seconds, typically. */
 const CAPACITY_RETRY_SECONDS = 10;
 
+function withoutWebhook(job: unknown): unknown {
+  const { webhook: _webhook, ...rest } = job as Record<string, unknown>;
+  return rest;
+}
+
 /** The service's limits, tightened by the key's own. */
 function effectiveLimits(config: Readonly<Config>, principal: Principal): Config['limits'] {
   const own = principal.limits;
@@ -100,7 +105,8 @@ export function jobRoutes(app: FastifyInstance, deps: { service: JobService; cat
       }
       // Refused here (a private target, no secret), not found out when the job ends.
       const webhook = await prepareWebhook(parsed.webhook, config, principal.webhookSecret);
-      const pkg = isPackage ? body : packJob(job, limits.maxTensorElements);
+      // The webhook (and its secret) travels in the job's queue data, not in the stored input.
+      const pkg = isPackage ? body : packJob(withoutWebhook(job), limits.maxTensorElements);
       const bodyHash = createHash('sha256').update(isPackage ? body : JSON.stringify(job)).digest('hex');
       const key = request.headers['idempotency-key'] as string | undefined;
       const caps = {
