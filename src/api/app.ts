@@ -11,6 +11,7 @@ import type { ModelCatalog } from '../core/models/catalog.js';
 import { SAFETENSORS_MEDIA_TYPE } from '../core/tensors/safetensors.js';
 import type { JobService } from '../service/jobs.js';
 import { installErrorHandling } from './problems.js';
+import { answerClientError, sendFrameworkProblem } from './protocol-errors.js';
 import { installAuth } from './auth.js';
 import { installLoadShedding, installQueueAvailability, installRateLimit } from './limits.js';
 import { installDashboard } from './admin.js';
@@ -58,6 +59,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: config.maxBodyBytes, trustProxy: config.trustProxy,
     // While closing, requests on open connections are still served (Redis is still there) rather than refused with a bare 503.
     return503OnClosing: false,
+    // Requests refused before routing (bad URLs, malformed HTTP) get problems too.
+    frameworkErrors: sendFrameworkProblem,
+    clientErrorHandler: answerClientError,
     ajv: { customOptions: { strict: false } } });
   installErrorHandling(app);
   // Helmet's default CSP serves the docs page and the dashboard as they are (their scripts are

@@ -14,11 +14,14 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -38,17 +41,20 @@ export function sendProblem(reply: FastifyReply, p: Problem, instance?: string):
   return reply.code(p.status).type(PROBLEM_TYPE).send(problemBody(p, instance));
 }
 
-/** Fastify's own errors (parsing, limits, content types) as problems. */
+/**
+ * Fastify's own errors (parsing, limits, content types) as problems. Each names the part
+ * of the request at fault (the body, a header), as input errors name their field.
+ */
 function fromFastify(err: FastifyError): Problem | null {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, code: 'BODY_TOO_LARGE', detail: 'the request body is larger than the limit' };
+      return { status: 413, code: 'BODY_TOO_LARGE', detail: 'the request body is larger than the limit', field: 'body' };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'send application/json or application/vnd.safetensors' };
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'send application/json or application/vnd.safetensors', field: 'content-type' };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, code: 'INVALID_JSON', detail: 'the body is empty' };
+      return { status: 400, code: 'INVALID_JSON', detail: 'the body is empty', field: 'body' };
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return { status: 400, code: 'BAD_REQUEST', detail: err.message };
+      return { status: 400, code: 'BAD_REQUEST', detail: err.message, field: 'content-length' };
   }
   if (err.validation) {
     const v = err.validation[0];
@@ -56,10 +62,11 @@ function fromFastify(err: FastifyError): Problem | null {
     return { status: 400, code: 'BAD_REQUEST', detail: `${field}: ${v?.message ?? err.message}`, field };
   }
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return { status: 400, code: 'INVALID_JSON', detail: `the body is not valid JSON (${err.message})` };
+    return { status: 400, code: 'INVALID_JSON', detail: `the body is not valid JSON (${err.message})`, field: 'body' };
   }
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-    return { status: err.statusCode, code: 'BAD_REQUEST', detail: err.message };
+    // Fastify's content-type parsers (FST_ERR_CTP_*) fail on the body; its other 4xx on the request as a whole.
+    return { status: err.statusCode, code: 'BAD_REQUEST', detail: err.message, field: err.code?.startsWith('FST_ERR_CTP_') ? 'body' : 'request' };
   }
   return null;
 }

@@ -17,6 +17,7 @@ import { hostFromTf, toTf } from '../core/tensors/tf-bridge.js';
 import type { Hooks } from '../core/hooks.js';
 import { parseJob, validateJob } from './validate.js';
 import type { JobOutput } from './result.js';
+import { assertFiniteLoss, assertFiniteTensors } from './finite-output.js';
 
 export interface RunContext {
   registry: ModelRegistry;
@@ -65,6 +66,7 @@ export async function runJob(raw: unknown, ctx: RunContext, opts: RunOptions = {
     };
     const outcome = await GRADIENT_METHODS[valid.method](problem, options);
     for (const t of [outcome.x0, ...Object.values(outcome.grads).flatMap((g) => (g instanceof tf.Tensor ? [g] : Object.values(g ?? {})))]) own(t as Tensor);
+    assertFiniteLoss(outcome.loss);
     // The diagnostics evaluate the model again (extra solves, a discrete gradient): counted apart.
     const evaluatedByMethod = problem.model.allEvaluations;
 
@@ -82,6 +84,7 @@ export async function runJob(raw: unknown, ctx: RunContext, opts: RunOptions = {
     for (const [name, t] of Object.entries(g.theta ?? {})) named[`grad.theta/${name}`] = await hostFromTf(t);
     if (g.guidance_scale) named['grad.guidance_scale'] = await hostFromTf(g.guidance_scale);
     if (g.uncond) named['grad.uncond'] = await hostFromTf(g.uncond);
+    assertFiniteTensors(named);
     return {
       loss: outcome.loss,
       tensors: named,

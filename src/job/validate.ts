@@ -17,6 +17,7 @@ import { assertSchema } from './schema-errors.js';
 import { checkTimes } from './times.js';
 import { checkLossSpec } from './loss-check.js';
 import { checkWebhookUrl } from '../webhooks/spec.js';
+import { cutDeepNesting } from './nesting.js';
 
 export interface ValidJob {
   job: ParsedJob & { gradient: NonNullable<ParsedJob['gradient']> };
@@ -38,7 +39,8 @@ function oneOf(value: string, choices: string[], field: string, what: string): v
 /** Validates the schema alone and applies defaults (no manifest needed). */
 export function parseJob(raw: unknown): ParsedJob {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('(body)', 'expected a JSON object');
-  const job = Value.Default(JobSchema, Value.Clone(raw)) as ParsedJob;
+  // Cut before the recursive walks below; the schema check then refuses what was cut.
+  const job = Value.Default(JobSchema, Value.Clone(cutDeepNesting(raw))) as ParsedJob;
   // Defaults inside a union are not applied by the schema walk: fill the chosen variant's.
   const sched = job.schedule as { type?: string } | undefined;
   if (sched && typeof sched.type === 'string' && Object.hasOwn(SCHEDULE_VARIANTS, sched.type)) {

@@ -8,6 +8,7 @@
 import { decodeSafetensors, encodeSafetensors } from '../core/tensors/safetensors.js';
 import { decodeTensor, encodeTensor, type HostTensor } from '../core/tensors/codec.js';
 import { invalid } from '../errors.js';
+import { cutDeepNesting } from '../job/nesting.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -47,7 +48,9 @@ export function unpackJob(buf: Uint8Array, field = 'body', maxElements?: number)
   if (typeof metadata.job !== 'string') throw invalid(`${field}.__metadata__.job`, 'missing: the job as JSON, with {"$tensor": name} for each tensor');
   let skeleton: unknown;
   try {
-    skeleton = JSON.parse(metadata.job);
+    // Cut before the recursive walk below (JSON nested 10 000 deep would overflow the
+    // stack): what is cut off is no valid job, and validation refuses it naming the field.
+    skeleton = cutDeepNesting(JSON.parse(metadata.job));
   } catch (err) {
     throw invalid(`${field}.__metadata__.job`, `not valid JSON (${(err as Error).message})`);
   }

@@ -3,6 +3,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { startStack, tinyJob, type Stack } from '../helpers/stack.js';
+import { packJob } from '../../src/queue/package.js';
+import { rawRequest, sendRaw } from '../helpers/wire.js';
 
 let stack: Stack;
 before(async () => {
@@ -24,14 +26,15 @@ async function refused(body: unknown, status: number, code: RegExp, field?: stri
 }
 
 test('malformed bodies: 400', async () => {
-  await refused('{"model": ', 400, /INVALID_JSON/);
+  await refused('{"model": ', 400, /INVALID_JSON/, 'body');
+  await refused('', 400, /INVALID_JSON/, 'body');
   await refused('[1, 2]', 422, /INVALID_JOB/, '(body)');
 });
 
 test('too large: 413; wrong content type: 415', async () => {
-  await refused(JSON.stringify({ pad: 'x'.repeat(2 * 2 ** 20) }), 413, /BODY_TOO_LARGE/);
-  await refused('model=x', 415, /UNSUPPORTED_MEDIA_TYPE/, undefined, 'application/x-www-form-urlencoded');
-  await refused('hello', 415, /UNSUPPORTED_MEDIA_TYPE/, undefined, 'text/plain');
+  await refused(JSON.stringify({ pad: 'x'.repeat(2 * 2 ** 20) }), 413, /BODY_TOO_LARGE/, 'body');
+  await refused('model=x', 415, /UNSUPPORTED_MEDIA_TYPE/, 'content-type', 'application/x-www-form-urlencoded');
+  await refused('hello', 415, /UNSUPPORTED_MEDIA_TYPE/, 'content-type', 'text/plain');
 });
 
 test('unknown fields, names and models: 422 with the field', async () => {
@@ -55,6 +58,34 @@ test('shapes against the manifest, NaN/Inf, truncated base64: 422 with the field
 
 test('a truncated safetensors package: 422', async () => {
   await refused(Buffer.from([1, 2, 3]), 422, /INVALID_TENSOR/, undefined, 'application/vnd.safetensors');
+});
+
+test('nesting 10 000 deep, in JSON or in a package\'s job: 422 naming the field, not a 500', async () => {
+  const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+  await refused(JSON.stringify(tinyJob()).replace('"model":"unet-tiny"', `"model":${deep}`), 422, /INVALID_JOB/, 'model');
+  const pkg = packJob(tinyJob());
+  const headerLength = Number(pkg.readBigUInt64LE(0));
+  const header = JSON.parse(pkg.subarray(8, 8 + headerLength).toString('utf8'));
+  header.__metadata__.job = header.__metadata__.job.replace('"solver":', `"deep":${deep},"solver":`);
+  const text = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(text.length));
+  await refused(Buffer.concat([length, text, pkg.subarray(8 + headerLength)]), 422, /INVALID_JOB/, 'deep', 'application/vnd.safetensors');
+});
+
+test('URLs the router cannot decode, ids over the length limit, malformed HTTP: problems too', async () => {
+  for (const [path, status] of [['/v1/models/%zz', 400], ['/v1/jobs/%E0%A4%A', 400], [`/v1/jobs/${'x'.repeat(500)}`, 414]] as const) {
+    const r = await request(stack.url).get(path).expect(status).expect('content-type', /problem\+json/);
+    assert.equal(r.body.status, status);
+    assert.equal(r.body.field, 'url');
+  }
+  const [malformed] = await sendRaw(stack.url, rawRequest('POST', '/v1/jobs', ['Content-Length: 2', 'Content-Length: 3'], Buffer.from('{}')));
+  assert.equal(malformed.status, 400);
+  assert.match(malformed.contentType, /problem\+json/);
+  assert.equal(JSON.parse(malformed.text).field, 'content-length');
+  const [oversized] = await sendRaw(stack.url, rawRequest('GET', '/v1/models', [`X-Long: ${'a'.repeat(20_000)}`]));
+  assert.equal(oversized.status, 431);
+  assert.equal(JSON.parse(oversized.text).field, 'headers');
 });
 
 test('unknown jobs and routes: 404 problems', async () => {

@@ -121,3 +121,42 @@ test('a canceled job stops between steps with CANCELED and leaks nothing', async
   );
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('a loss that overflows while the solve stays finite fails with NUMERICAL_BLOWUP in every gradient method (found by fuzzing: adjoint methods "succeeded" with loss Infinity)', async () => {
+  for (const method of ['discrete', 'adjoint', 'adjoint_backsolve', 'adjoint_deis']) {
+    const job = {
+      model: 'linear',
+      x_T: { shape: [1, 4], data: [0.5, -0.25, 1, 2] },
+      z: { shape: [2, 1, 3], data: [-0.5, -0.25, 0, 0.25, 0.5, -0.5] },
+      guidance: { scale: 3.4e38, uncond: { shape: [2, 1, 3], data: new Array(6).fill(0.5) } },
+      loss: { type: 'mse', target: { shape: [1, 4], data: [0, 1, 0, 1] } },
+      solver: { method: 'ddim', steps: 2 },
+      schedule: { type: 'discrete', num_train_timesteps: 2 },
+      gradient: { method },
+    };
+    await assert.rejects(runJob(job, ctx), (err: unknown) => {
+      assert.ok(err instanceof CodedError, String(err));
+      assert.equal(err.code, 'NUMERICAL_BLOWUP', `${method}: ${err.message}`);
+      return true;
+    });
+  }
+});
+
+test('a gradient that overflows while the loss stays finite fails with NUMERICAL_BLOWUP in the backward phase, not a result that cannot be read back', async () => {
+  for (const method of ['discrete', 'adjoint_deis']) {
+    const job = {
+      model: 'linear',
+      x_T: { shape: [1, 4], data: [1e-30, 0, 0, 0] },
+      z: { shape: [2, 1, 3], data: new Array(6).fill(0) },
+      loss: { type: 'linear', weights: { shape: [1, 4], data: [1e37, 0, 0, 0] } },
+      solver: { method: 'ddim', steps: 2 },
+      gradient: { method },
+    };
+    await assert.rejects(runJob(job, ctx), (err: unknown) => {
+      assert.ok(err instanceof CodedError, String(err));
+      assert.equal(err.code, 'NUMERICAL_BLOWUP', `${method}: ${err.message}`);
+      assert.equal(err.details?.phase, 'backward', err.message);
+      return true;
+    });
+  }
+});

@@ -127,3 +127,22 @@ test('the body must be an object', () => {
   rejects([1, 2], '(body)', /expected a JSON object/);
   rejects(null, '(body)', /expected a JSON object/);
 });
+
+test('nesting 10 000 deep is refused naming the field, not a stack overflow', () => {
+  const deepArrays = (depth: number) => JSON.parse(`${'['.repeat(depth)}0${']'.repeat(depth)}`);
+  const deepObjects = (depth: number) => JSON.parse(`${'{"a":'.repeat(depth)}0${'}'.repeat(depth)}`);
+  rejects(job({ model: deepArrays(10_000) }), 'model', /expected string/);
+  rejects(job({ extra: deepObjects(100_000) }), 'extra', /unexpected property/);
+  rejects(job({ x_T: { shape: [1, 2, 2], data: [deepArrays(10_000), 0, 0, 0] } }), 'x_T.data[0]', /expected number/);
+  rejects(job({ loss: { type: 'sum', terms: [{ weight: 1, loss: deepObjects(10_000) }] } }), 'loss.terms[0].loss.type', /missing/);
+});
+
+test('unknown keys that dots cannot name are named in brackets', () => {
+  rejects(job({ x_T: { ...zeros([1, 2, 2]), '': 1 } }), 'x_T[""]', /unexpected property/);
+  rejects(job({ solver: { method: 'ddim', steps: 3, 'a.b': 1 } }), 'solver["a.b"]', /unexpected property/);
+});
+
+test('a tensor for guidance.scale (a number or a tensor) is explained as a tensor', () => {
+  const scale = { ...zeros([3]), extra: 1 };
+  rejects(job({ guidance: { scale, uncond: zeros([3, 1, 3]) } }), 'guidance.scale.extra', /unexpected property/);
+});

@@ -82,7 +82,7 @@ export function jobRoutes(app: FastifyInstance, deps: { service: JobService; cat
     async (request, reply) => {
       const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (type !== 'application/json' && type !== SAFETENSORS_MEDIA_TYPE) {
-        return sendProblem(reply, { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: `send application/json or ${SAFETENSORS_MEDIA_TYPE}, not ${type || 'no content type'}` });
+        return sendProblem(reply, { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: `send application/json or ${SAFETENSORS_MEDIA_TYPE}, not ${type || 'no content type'}`, field: 'content-type' });
       }
       const principal = principalOf(request);
       const limits = effectiveLimits(config, principal);
