@@ -13,6 +13,7 @@ import { buildApp } from '../../src/api/app.js';
 import { BullmqJobService } from '../../src/service/bullmq.js';
 import { ModelCatalog } from '../../src/core/models/catalog.js';
 import { startApi } from '../../src/server.js';
+import type { FastifyInstance } from 'fastify';
 import { startStack, tinyJob, type Stack } from '../helpers/stack.js';
 
 const DB = 7;
@@ -33,6 +34,21 @@ const linearJob = (x = 0.1, extra: Record<string, unknown> = {}) => ({
   solver: { method: 'ddim', steps: 2 },
   ...extra,
 });
+
+
+/** A second API on this test's Redis database (or on another Redis), with configuration changes; closed after fn. */
+async function withApp(env: Record<string, string>, fn: (app: FastifyInstance) => Promise<void>, opts: { ready?: boolean } = {}): Promise<void> {
+  const config = loadConfig({ ...process.env, ...env });
+  const service = new BullmqJobService(config);
+  if (opts.ready !== false) await service.ready();
+  const app = await buildApp({ config, service, catalog: new ModelCatalog(config.modelsDir) });
+  try {
+    await fn(app);
+  } finally {
+    await app.close();
+    await service.close();
+  }
+}
 
 let stack: Stack;
 before(async () => {
@@ -127,14 +143,10 @@ test('a tenant at its cap of jobs in flight: 429 with Retry-After; a finished jo
 });
 
 test('rate limits per key hold across two API replicas sharing Redis; 429 with Retry-After', async () => {
-  const config = loadConfig({ ...process.env });
-  const service = new BullmqJobService(config);
-  await service.ready();
-  const replica = await buildApp({ config, service, catalog: new ModelCatalog(config.modelsDir) });
-  await replica.listen({ host: '127.0.0.1', port: 0 });
-  const address = replica.server.address();
-  const replicaUrl = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
-  try {
+  await withApp({}, async (replica) => {
+    await replica.listen({ host: '127.0.0.1', port: 0 });
+    const address = replica.server.address();
+    const replicaUrl = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await request(i % 2 ? replicaUrl : stack.url).get('/v1/models').set(bearer(KEYS.chatty))).status);
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429, 429]);
@@ -144,10 +156,7 @@ test('rate limits per key hold across two API replicas sharing Redis; 429 with R
     // Another key still has its own budget; operations endpoints are never limited.
     assert.equal((await request(replicaUrl).get('/v1/models').set(bearer(KEYS.alice))).status, 200);
     assert.equal((await request(replicaUrl).get('/healthz')).status, 200);
-  } finally {
-    await replica.close();
-    await service.close();
-  }
+  });
 });
 
 test('the queue dashboard: admin scope only, and a browser can log in with Basic', async () => {
@@ -190,10 +199,7 @@ test('without keys the service refuses to listen beyond loopback', async () => {
 });
 
 test('while the queue is unreachable: 503 with Retry-After at once, health still answers', async () => {
-  const config = loadConfig({ ...process.env, API_KEYS: '', REDIS_URL: 'redis://127.0.0.1:1/0' });
-  const service = new BullmqJobService(config);
-  const app = await buildApp({ config, service, catalog: new ModelCatalog(config.modelsDir) });
-  try {
+  await withApp({ API_KEYS: '', REDIS_URL: 'redis://127.0.0.1:1/0' }, async (app) => {
     for (const [method, url] of [['POST', '/v1/jobs'], ['GET', '/v1/jobs/x'], ['GET', '/v1/models']] as const) {
       const res = await app.inject({ method, url, payload: method === 'POST' ? tinyJob(2) : undefined });
       assert.equal(res.statusCode, 503, res.body);
@@ -202,18 +208,11 @@ test('while the queue is unreachable: 503 with Retry-After at once, health still
     }
     assert.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
     assert.equal((await app.inject({ url: '/readyz' })).statusCode, 503);
-  } finally {
-    await app.close();
-    await service.close();
-  }
+  }, { ready: false });
 });
 
 test('load shedding: with the event loop held up, 503 OVERLOADED with Retry-After; health still answers', async () => {
-  const config = loadConfig({ ...process.env, API_KEYS: '', MAX_EVENT_LOOP_DELAY_MS: '50' });
-  const service = new BullmqJobService(config);
-  await service.ready();
-  const app = await buildApp({ config, service, catalog: new ModelCatalog(config.modelsDir) });
-  try {
+  await withApp({ API_KEYS: '', MAX_EVENT_LOOP_DELAY_MS: '50' }, async (app) => {
     let shed = null;
     for (let attempt = 0; attempt < 10 && !shed; attempt++) {
       const until = Date.now() + 600;
@@ -228,18 +227,11 @@ test('load shedding: with the event loop held up, 503 OVERLOADED with Retry-Afte
     assert.equal(shed.headers['retry-after'], '5');
     assert.match(shed.headers['content-type'] as string, /problem\+json/);
     assert.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
-  } finally {
-    await app.close();
-    await service.close();
-  }
+  });
 });
 
 test('load shedding on memory: past MAX_HEAP_USED_MB, 503 OVERLOADED; health still answers', async () => {
-  const config = loadConfig({ ...process.env, API_KEYS: '', MAX_HEAP_USED_MB: '1' });
-  const service = new BullmqJobService(config);
-  await service.ready();
-  const app = await buildApp({ config, service, catalog: new ModelCatalog(config.modelsDir) });
-  try {
+  await withApp({ API_KEYS: '', MAX_HEAP_USED_MB: '1' }, async (app) => {
     // The plugin samples memory about once a second: ask until it has.
     let res = await app.inject({ url: '/v1/models' });
     for (let i = 0; i < 50 && res.statusCode !== 503; i++) {
@@ -251,8 +243,5 @@ test('load shedding on memory: past MAX_HEAP_USED_MB, 503 OVERLOADED; health sti
     assert.match(res.json().detail, /heap/i);
     assert.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
     assert.equal((await app.inject({ url: '/metrics' })).statusCode, 200);
-  } finally {
-    await app.close();
-    await service.close();
-  }
+  });
 });
